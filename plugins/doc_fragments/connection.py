@@ -66,9 +66,9 @@ requirements:
 notes:
   - The module talks to Agora's API from where it runs; use it on the controller (C(delegate_to: localhost) or a local connection).
 seealso:
-  - name: Agora Cloud Recording RESTful API
-    description: Agora's reference for the acquire, start, query and stop calls.
-    link: https://docs.agora.io/en/cloud-recording/reference/restful-api
+  - name: Agora Cloud Recording stop
+    description: Agora's reference for the stop call and its answers.
+    link: https://docs.agora.io/en/cloud-recording/rest-api/stop
 '''
 
     ACTIONGROUP = r'''

@@ -1,0 +1,47 @@
+# Two commands set everything up on a fresh machine with Python and make:
+#   make demo   rehearse an event teardown against the Agora simulator
+#   make test   run every test
+# Each creates its own virtualenv; nothing needs installing by hand.
+
+SHELL := /bin/bash
+# A Python of the given minor version: on PATH, under pyenv, or in /usr/bin; empty when none works.
+find_python = $(firstword $(foreach candidate,python$(1) $(wildcard $(HOME)/.pyenv/versions/$(1).*/bin/python$(1)) /usr/bin/python$(1) /usr/local/bin/python$(1),$(shell $(candidate) -c 'import sys; assert sys.version_info[:2] == ($(subst .,$(comma),$(1)))' >/dev/null 2>&1 && echo $(candidate))))
+comma := ,
+PYTHON312 ?= $(call find_python,3.12)
+PYTHON311 ?= $(call find_python,3.11)
+VENV := .venv
+VENV_COMPAT := .venv-compat
+
+.PHONY: demo test test-units test-playbooks test-compat clean
+
+$(VENV)/.installed: tests/requirements.txt
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 is needed (ansible-core 2.21): install it, or set PYTHON312=/path/to/python3.12"; exit 1; }
+	@echo "Using $(PYTHON312) ($$($(PYTHON312) --version)) for $(VENV)"
+	$(PYTHON312) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --quiet -r tests/requirements.txt
+	touch $@
+
+$(VENV_COMPAT)/.installed: tests/requirements-compat.txt
+	@test -n "$(PYTHON311)" || { echo "Python 3.11 is needed for the ansible-core 2.19 run: install it, or set PYTHON311=/path/to/python3.11"; exit 1; }
+	@echo "Using $(PYTHON311) ($$($(PYTHON311) --version)) for $(VENV_COMPAT)"
+	$(PYTHON311) -m venv $(VENV_COMPAT)
+	$(VENV_COMPAT)/bin/pip install --quiet --quiet -r tests/requirements-compat.txt
+	touch $@
+
+demo: $(VENV)/.installed
+	scripts/demo.sh $(VENV)
+
+test: test-units test-playbooks test-compat
+
+test-units: $(VENV)/.installed
+	$(VENV)/bin/python -m pytest tests/unit
+
+test-playbooks: $(VENV)/.installed
+	$(VENV)/bin/python -m pytest tests/playbooks
+
+# The playbook tests once more on the oldest supported pair: ansible-core 2.19 on Python 3.11.
+test-compat: $(VENV_COMPAT)/.installed
+	$(VENV_COMPAT)/bin/python -m pytest tests/playbooks
+
+clean:
+	rm -rf $(VENV) $(VENV_COMPAT) build tests/output .pytest_cache

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Rehearse an event teardown against the Agora simulator: no Agora account needed.
+# Usage: scripts/demo.sh VENV_DIR   (run through `make demo`, which creates the virtualenv first)
+set -euo pipefail
+venv=$(cd "$1" && pwd)
+root=$(cd "$(dirname "$0")/.." && pwd)
+work="$root/build/demo"
+rm -rf "$work" && mkdir -p "$work/collections"
+
+echo "== Building and installing the collection as a user would"
+(cd "$root" && "$venv/bin/ansible-galaxy" collection build --force --output-path "$work" >/dev/null)
+ANSIBLE_COLLECTIONS_PATH="$work/collections" "$venv/bin/ansible-galaxy" collection install --force -p "$work/collections" "$work"/agora-cloud_recording-*.tar.gz >/dev/null
+
+echo "== Starting the Agora simulator on loopback (channel empty-hall has nobody publishing)"
+"$venv/bin/python" "$root/tests/simulator/agora_simulator.py" --port 0 --lifetime 600 \
+  --customer-id demo-customer-id --customer-secret demo-customer-secret \
+  --empty-channel empty-hall --ready-file "$work/simulator.json" >/dev/null &
+simulator_pid=$!
+trap 'kill "$simulator_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do [ -s "$work/simulator.json" ] && break; sleep 0.1; done
+url=$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$work/simulator.json")
+echo "   simulator at $url"
+
+export ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_PYTHON_INTERPRETER="$venv/bin/python"
+export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_NOCOLOR=1
+export AGORA_CUSTOMER_ID=demo-customer-id AGORA_CUSTOMER_SECRET=demo-customer-secret AGORA_API_BASE_URL="$url"
+
+echo "== Starting four recordings, as the event's application would"
+"$venv/bin/ansible-playbook" "$root/examples/start_recordings.yml" -e simulator_url="$url" \
+  -e export_file="$work/recordings.yml" | grep -E '^(PLAY RECAP|localhost)'
+
+echo "== Teardown, first run: every recording is stopped (changed)"
+"$venv/bin/ansible-playbook" "$root/examples/teardown.yml" -e @"$work/recordings.yml" | tee "$work/first-run.txt" \
+  | grep -E '"msg"|^localhost'
+echo "== Teardown, second run: nothing left to stop (all ok, changed=0)"
+"$venv/bin/ansible-playbook" "$root/examples/teardown.yml" -e @"$work/recordings.yml" | tee "$work/second-run.txt" \
+  | grep -E '"msg"|^localhost'
+first=$(grep -c '^changed: \[localhost\]' "$work/first-run.txt" || true)
+second=$(grep -c '^changed: \[localhost\]' "$work/second-run.txt" || true)
+echo "== Recordings stopped: $first on the first run, $second on the second"
+[ "$first" -eq 4 ] && [ "$second" -eq 0 ] || { echo "expected 4 then 0"; exit 1; }
