@@ -64,7 +64,7 @@ options:
 requirements:
   - requests
 notes:
-  - The module talks to Agora's API from where it runs; use it on the controller (C(delegate_to: localhost) or a local connection).
+  - "The module talks to Agora's API from where it runs: use it on the controller (C(delegate_to: localhost) or a local connection)."
 seealso:
   - name: Agora Cloud Recording stop
     description: Agora's reference for the stop call and its answers.

@@ -12,7 +12,7 @@ short_description: Stop an Agora Cloud Recording and report where its files are
 version_added: 1.0.0
 description:
   - Stops a cloud recording through Agora's RESTful API (C(POST .../sid/{sid}/mode/{mode}/stop)).
-  - A recording that has already stopped is a success with RV(changed=false), so a teardown can be re-run safely.
+  - A recording that has already stopped is a success with C(changed=false), so a teardown can be re-run safely.
   - Returns the upload state and the files of the recording as RV(recording) and as the fact RV(ansible_facts.agora_cloud_recording).
   - Answers worth retrying (HTTP 429, 5xx, 206 code 65, connection errors, timeouts) are retried with backoff.
     Every other answer ends the task with a message naming the HTTP status, Agora's code and reason,
@@ -22,15 +22,18 @@ extends_documentation_fragment:
   - agora.cloud_recording.connection.actiongroup
 attributes:
   check_mode:
+    description: Can run in check mode and return the changed status prediction without modifying the recording.
     support: full
     details:
-      - Sends no stop. Queries the recording instead; a running recording reports RV(changed=true), one that has ended RV(changed=false).
+      - Sends no stop. Queries the recording instead; a running recording reports C(changed=true), one that has ended C(changed=false).
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: none
   idempotent:
+    description: When run twice in a row with the same arguments, the second run reports no change.
     support: full
     details:
-      - A second run finds the recording stopped and reports RV(changed=false).
+      - A second run finds the recording stopped and reports C(changed=false).
 options:
   app_id:
     description:
@@ -80,7 +83,7 @@ options:
     type: int
     default: 0
 author:
-  - agora.cloud_recording contributors
+  - agora.cloud_recording maintainers (!UNKNOWN)
 '''
 
 EXAMPLES = r'''
@@ -163,7 +166,7 @@ recording:
     outcome:
       description:
         - V(stopped) when this run stopped the recording (in check mode, when it would).
-        - V(already_stopped) when there was nothing to stop: Agora answered 404 C(failed to find worker) or 400 code 49
+        - V(already_stopped) when there was nothing to stop. Agora answered 404 C(failed to find worker), or 400 code 49
           (a stop is already under way).
       type: str
       returned: success
@@ -193,7 +196,7 @@ recording:
           description: V(audio), V(video) or V(audio_and_video).
           type: str
         uid:
-          description: UID of the user recorded in the file; V("0") for a file of all users.
+          description: UID of the user recorded in the file; V(0) for a file of all users.
           type: str
         mixed_all_user:
           description: Whether the file mixes all users.

@@ -258,7 +258,7 @@ class AgoraSimulator:
         return status, answer, request_id
 
     def _authorized(self, header: str) -> bool:
-        scheme, _, encoded = header.partition(' ')
+        scheme, dummy, encoded = header.partition(' ')
         if scheme.lower() != 'basic':
             return False
         try:
