@@ -12,7 +12,7 @@ PYTHON311 ?= $(call find_python,3.11)
 VENV := .venv
 VENV_COMPAT := .venv-compat
 
-.PHONY: demo test test-units test-playbooks test-compat clean
+.PHONY: demo test test-units test-playbooks test-compat test-sanity clean
 
 $(VENV)/.installed: tests/requirements.txt
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 is needed (ansible-core 2.21): install it, or set PYTHON312=/path/to/python3.12"; exit 1; }
@@ -31,7 +31,7 @@ $(VENV_COMPAT)/.installed: tests/requirements-compat.txt
 demo: $(VENV)/.installed
 	scripts/demo.sh $(VENV)
 
-test: test-units test-playbooks test-compat
+test: test-sanity test-units test-playbooks test-compat
 
 test-units: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest tests/unit
@@ -42,6 +42,11 @@ test-playbooks: $(VENV)/.installed
 # The playbook tests once more on the oldest supported pair: ansible-core 2.19 on Python 3.11.
 test-compat: $(VENV_COMPAT)/.installed
 	$(VENV_COMPAT)/bin/python -m pytest tests/playbooks
+
+# ansible-test sanity, no ignore entries, on both supported pairs (see scripts/ansible-test.sh for the offline set-up).
+test-sanity: $(VENV)/.installed $(VENV_COMPAT)/.installed
+	scripts/ansible-test.sh $(VENV) 3.12 sanity --venv
+	scripts/ansible-test.sh $(VENV_COMPAT) 3.11 sanity --venv
 
 clean:
 	rm -rf $(VENV) $(VENV_COMPAT) build tests/output .pytest_cache

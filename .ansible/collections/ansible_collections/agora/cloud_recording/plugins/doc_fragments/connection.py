@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, agora.cloud_recording contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+
+class ModuleDocFragment(object):
+
+    # Options shared by every module that calls Agora's REST API (see connection_argument_spec()).
+    DOCUMENTATION = r'''
+options:
+  customer_id:
+    description:
+      - The customer ID of the RESTful API key pair from Agora Console (Developer Toolkit, RESTful API).
+      - Required. If not set, the value of the E(AGORA_CUSTOMER_ID) environment variable is used.
+    type: str
+  customer_secret:
+    description:
+      - The customer secret that goes with O(customer_id). It is never shown in any output, warning, error or log.
+      - Required. If not set, the value of the E(AGORA_CUSTOMER_SECRET) environment variable is used.
+    type: str
+  api_base_url:
+    description:
+      - The base URL of Agora's REST API, without a trailing path.
+      - Use V(https://api.agora.io) outside mainland China if C(api.sd-rtn.com) is unreachable, or list it in O(fallback_base_urls).
+      - If not set, the value of the E(AGORA_API_BASE_URL) environment variable is used, then the default.
+      - A V(http://) URL is refused before any request, unless its host is a loopback address (for the simulator).
+    type: str
+    default: https://api.sd-rtn.com
+  fallback_base_urls:
+    description:
+      - Further base URLs, tried in order when a base URL cannot be reached (DNS, connection refused, TLS, timeout).
+      - Never used because of an HTTP answer, whatever its status. The first URL that answers is kept for later requests.
+      - Agora documents V(https://api.agora.io), V(https://api.sd-rtn.com) and regional hosts such as
+        V(https://api-us-west-1.agora.io) for this.
+    type: list
+    elements: str
+    default: []
+  timeout:
+    description:
+      - Seconds to wait for each HTTP answer. A synchronous stop waits for the upload and can take 20 seconds or more.
+    type: int
+    default: 60
+  retries:
+    description:
+      - Extra attempts after an answer worth retrying (HTTP 429, 5xx, 206 code 65, connection errors and timeouts).
+      - Other answers are never retried.
+    type: int
+    default: 3
+  retry_delays:
+    description:
+      - Seconds to wait before each retry; the last value repeats. Agora recommends 1, 3 and 6 seconds.
+      - A C(Retry-After) header on an answer wins when it asks for longer (capped at 120 seconds).
+    type: list
+    elements: float
+    default: [1, 3, 6]
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificate of the API. Set to V(false) only for a test endpoint you control.
+    type: bool
+    default: true
+requirements:
+  - requests
+notes:
+  - "The module talks to Agora's API from where it runs: use it on the controller (C(delegate_to: localhost) or a local connection)."
+seealso:
+  - name: Agora Cloud Recording stop
+    description: Agora's reference for the stop call and its answers.
+    link: https://docs.agora.io/en/cloud-recording/rest-api/stop
+'''
+
+    ACTIONGROUP = r'''
+attributes:
+  action_group:
+    description: Use C(group/agora.cloud_recording.all) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - agora.cloud_recording.all
+'''

@@ -1,0 +1,340 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, agora.cloud_recording contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one client for Agora's Cloud Recording REST API: HTTP, auth, base-URL fallback, retries.
+
+One ``AgoraClient`` holds one ``requests.Session`` (connection reuse matters: a new TLS context per request doubles
+the time of a batch). Its methods keep no per-call state on the instance, so many threads may share it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import quote, urlsplit
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.agora.cloud_recording.plugins.module_utils.agora_answers import (
+    Answer,
+    Verdict,
+    classify_query_answer,
+    classify_stop_answer,
+    decode_body,
+    parse_retry_after,
+)
+
+REQUESTS_IMPORT_ERROR: str | None
+try:
+    import requests
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+DEFAULT_API_BASE_URL = 'https://api.sd-rtn.com'
+USER_AGENT = 'ansible-collection-agora.cloud_recording'
+MODES = ('individual', 'mix', 'web')
+RECORDING_KEYS = ('app_id', 'resource_id', 'sid', 'mode', 'cname', 'uid')
+
+
+def connection_argument_spec() -> dict[str, dict[str, Any]]:
+    """Options every module of this collection shares; documented in the doc fragment ``agora.cloud_recording.connection``."""
+    return dict(
+        customer_id=dict(type='str', fallback=(env_fallback, ['AGORA_CUSTOMER_ID'])),
+        customer_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['AGORA_CUSTOMER_SECRET'])),
+        api_base_url=dict(type='str', default=DEFAULT_API_BASE_URL, fallback=(env_fallback, ['AGORA_API_BASE_URL'])),
+        fallback_base_urls=dict(type='list', elements='str', default=[]),
+        timeout=dict(type='int', default=60),
+        retries=dict(type='int', default=3),
+        retry_delays=dict(type='list', elements='float', default=[1.0, 3.0, 6.0]),
+        validate_certs=dict(type='bool', default=True),
+    )
+
+
+class AgoraError(Exception):
+    """A failure to tell the user about. ``str()`` is the whole message; it never holds the customer secret."""
+
+    def __init__(self, message: str, http_status: int | None = None, attempts: int = 0) -> None:
+        super().__init__(message)
+        self.http_status = http_status
+        self.attempts = attempts
+
+
+class TransportError(Exception):
+    """No HTTP answer came back from any base URL."""
+
+    def __init__(self, message: str, may_have_acted: bool) -> None:
+        super().__init__(message)
+        self.may_have_acted = may_have_acted
+
+
+@dataclass(frozen=True)
+class Recording:
+    """Which cloud recording a call is about: the values Agora identifies it by."""
+
+    app_id: str
+    resource_id: str
+    sid: str
+    mode: str
+    cname: str
+    uid: str
+
+    def path(self, action: str) -> str:
+        parts = ('v1', 'apps', self.app_id, 'cloud_recording', 'resourceid', self.resource_id,
+                 'sid', self.sid, 'mode', self.mode, action)
+        # Quoting keeps a stray '/' or '?' in a value from changing which endpoint is called.
+        return '/' + '/'.join(quote(part, safe='') for part in parts)
+
+    def label(self) -> str:
+        return 'sid %s (channel %s, App ID %s)' % (self.sid, self.cname, self.app_id)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to wait: ``retries`` extra attempts; ``delays`` before each, the last one repeating."""
+
+    retries: int = 3
+    delays: tuple[float, ...] = (1.0, 3.0, 6.0)
+    not_found_recheck: float = 0.0
+
+    def delay(self, retry_number: int, retry_after: float | None = None) -> float:
+        planned = self.delays[min(retry_number, len(self.delays) - 1)]
+        return max(planned, retry_after or 0.0)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The decided result of one call, with what it took to get there."""
+
+    verdict: Verdict
+    http_status: int | None
+    attempts: int
+
+
+def is_loopback_host(host: str) -> bool:
+    if host == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def validate_base_url(url: str, option: str) -> str:
+    """Return the URL without a trailing slash, or raise AgoraError when it is unusable or not HTTPS."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        raise AgoraError('%s must be a URL such as %s; got "%s".' % (option, DEFAULT_API_BASE_URL, url))
+    if parts.username or parts.password:
+        raise AgoraError('%s must not carry credentials; use customer_id and customer_secret.' % option)
+    if parts.query or parts.fragment:
+        raise AgoraError('%s must not have a query or fragment; got "%s".' % (option, url))
+    if parts.scheme == 'http' and not is_loopback_host(parts.hostname):
+        raise AgoraError('%s "%s" uses http://, which would send the customer secret unencrypted; Agora\'s API is '
+                         'https:// (plain http is accepted only on a loopback address, such as the simulator).' % (option, url))
+    return url.strip().rstrip('/')
+
+
+def _exception_chain(exc: BaseException) -> list[BaseException]:
+    """The exception and what caused it, through requests' and urllib3's wrappers."""
+    seen: list[BaseException] = []
+    pending: list[BaseException | None] = [exc]
+    while pending and len(seen) < 20:
+        current = pending.pop(0)
+        if current is None or any(current is known for known in seen):
+            continue
+        seen.append(current)
+        pending.extend([getattr(current, 'reason', None), current.__cause__, current.__context__])
+        pending.extend(arg for arg in current.args if isinstance(arg, BaseException))
+    return seen
+
+
+def describe_transport_error(exc: Exception, timeout: float) -> str:
+    """Say in plain words why no answer came back; requests' own text is a wall of wrapper names."""
+    chain = _exception_chain(exc)
+    names = {type(item).__name__ for item in chain}
+    if isinstance(exc, requests.exceptions.SSLError):
+        return ('TLS failed (%s): the certificate is not trusted or does not match the host; check the URL, or the CA '
+                'bundle (REQUESTS_CA_BUNDLE) for a TLS-inspecting proxy' % (chain[-1].__class__.__name__))
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return 'no connection within %s s (connect timeout)' % timeout
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return 'no answer within %s s (timeout); the request may still have reached Agora' % timeout
+    if 'NameResolutionError' in names or 'gaierror' in names:
+        return 'the host name could not be resolved (DNS)'
+    if 'ConnectionRefusedError' in names:
+        return 'connection refused'
+    if any(isinstance(item, (ConnectionResetError, BrokenPipeError)) for item in chain) or 'RemoteDisconnected' in names:
+        return 'the connection was closed before an answer arrived'
+    return 'connection failed (%s)' % chain[-1].__class__.__name__
+
+
+class AgoraClient:
+    """Calls Agora's Cloud Recording API and decides what each answer means."""
+
+    def __init__(self, customer_id: str, customer_secret: str, base_urls: list[str], timeout: float,
+                 validate_certs: bool, policy: RetryPolicy, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._base_urls = base_urls
+        self._current_base = 0
+        self._base_lock = threading.Lock()
+        self._timeout = timeout
+        self._policy = policy
+        self._sleep = sleep
+        self._session = requests.Session()
+        self._session.auth = (customer_id, customer_secret)
+        self._session.verify = validate_certs
+        self._session.headers['User-Agent'] = USER_AGENT
+
+    def close(self) -> None:
+        self._session.close()
+
+    def _send_once(self, base_url: str, method: str, path: str, body: dict[str, Any] | None) -> Answer:
+        response = self._session.request(method, base_url + path, json=body, timeout=self._timeout, allow_redirects=False)
+        decoded, text = decode_body(response.content)
+        return Answer(response.status_code, decoded, text, response.headers.get('x-request-id'),
+                      parse_retry_after(response.headers.get('retry-after')))
+
+    def send(self, method: str, path: str, body: dict[str, Any] | None = None) -> Answer:
+        """One attempt: the current base URL first, then each other in order, until one answers over HTTP."""
+        with self._base_lock:
+            start = self._current_base
+        failures = []
+        may_have_acted = False
+        for offset in range(len(self._base_urls)):
+            index = (start + offset) % len(self._base_urls)
+            base_url = self._base_urls[index]
+            try:
+                answer = self._send_once(base_url, method, path, body)
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                may_have_acted = may_have_acted or isinstance(exc, requests.exceptions.ReadTimeout)
+                failures.append('%s: %s' % (base_url, describe_transport_error(exc, self._timeout)))
+                continue
+            with self._base_lock:
+                self._current_base = index
+            return answer
+        raise TransportError('; '.join(failures), may_have_acted)
+
+    def _decide(self, method: str, path: str, body: dict[str, Any] | None, classify: Callable[[Answer], Verdict],
+                acts: bool, what: str) -> Outcome:
+        """Call until the answer is decided: retry transient trouble, re-check Agora's 404 when asked to.
+
+        ``acts`` marks a call with an effect (stop): after an attempt that may have acted, Agora's 404 or code 49
+        means that attempt did the work.
+        """
+        policy = self._policy
+        attempts = retries_used = rechecks = 0
+        may_have_acted = False
+        recheck_deadline: float | None = None
+        while True:
+            attempts += 1
+            answer: Answer | None
+            try:
+                answer = self.send(method, path, body)
+            except TransportError as exc:
+                answer, verdict = None, Verdict('retry', reason='could not reach Agora: %s' % exc,
+                                                may_have_acted=exc.may_have_acted)
+            else:
+                verdict = classify(answer)
+            http_status = answer.status if answer is not None else None
+
+            if verdict.kind in ('not_found', 'exiting') and acts and may_have_acted:
+                return Outcome(Verdict('stopped', 'unknown', [], None), http_status, attempts)
+            if verdict.kind == 'not_found' and policy.not_found_recheck > 0:
+                now = time.monotonic()
+                recheck_deadline = recheck_deadline if recheck_deadline is not None else now + policy.not_found_recheck
+                if now < recheck_deadline:
+                    # Agora answers 404 for up to 90 s while it moves a live recording to another server.
+                    self._sleep(min(policy.delay(rechecks), recheck_deadline - now))
+                    rechecks += 1
+                    continue
+            if verdict.kind == 'retry':
+                may_have_acted = may_have_acted or verdict.may_have_acted
+                if retries_used < policy.retries:
+                    self._sleep(policy.delay(retries_used, answer.retry_after if answer is not None else None))
+                    retries_used += 1
+                    continue
+                raise AgoraError('%s: gave up after %d attempts; the last one: %s. The recording may still be running: '
+                                 'run the task again later (a re-run is safe), or raise retries.'
+                                 % (what, attempts, verdict.reason), http_status, attempts)
+            if verdict.kind == 'fail':
+                raise AgoraError('%s: %s. What to do: %s' % (what, verdict.reason, verdict.advice), http_status, attempts)
+            return Outcome(verdict, http_status, attempts)
+
+    def stop(self, recording: Recording, async_stop: bool) -> Outcome:
+        body = {'cname': recording.cname, 'uid': recording.uid, 'clientRequest': {'async_stop': async_stop}}
+        return self._decide('POST', recording.path('stop'), body,
+                            lambda answer: classify_stop_answer(answer, async_stop), True,
+                            'Stopping %s failed' % recording.label())
+
+    def query(self, recording: Recording) -> Outcome:
+        return self._decide('GET', recording.path('query'), None, classify_query_answer, False,
+                            'Querying %s failed' % recording.label())
+
+
+def _require_positive(value: float, option: str, allow_zero: bool) -> None:
+    if value < 0 or (value == 0 and not allow_zero):
+        raise AgoraError('%s must be %s; got %s.' % (option, 'zero or more' if allow_zero else 'more than zero', value))
+
+
+def client_from_params(params: dict[str, Any], not_found_recheck: float = 0.0) -> AgoraClient:
+    """Check the connection options and build the client, or raise AgoraError saying what to fix."""
+    for option, env in (('customer_id', 'AGORA_CUSTOMER_ID'), ('customer_secret', 'AGORA_CUSTOMER_SECRET')):
+        if not params.get(option):
+            raise AgoraError('%s is not set: pass it to the task or export %s (in AWX, attach the Agora credential).'
+                             % (option, env))
+    base_urls = [validate_base_url(params['api_base_url'], 'api_base_url')]
+    base_urls += [validate_base_url(url, 'fallback_base_urls') for url in params['fallback_base_urls']]
+    _require_positive(params['timeout'], 'timeout', allow_zero=False)
+    _require_positive(params['retries'], 'retries', allow_zero=True)
+    _require_positive(not_found_recheck, 'not_found_recheck', allow_zero=True)
+    delays = tuple(params['retry_delays'])
+    if not delays:
+        raise AgoraError('retry_delays must hold at least one value (seconds); Agora advises [1, 3, 6].')
+    for delay in delays:
+        _require_positive(delay, 'each of retry_delays', allow_zero=True)
+    policy = RetryPolicy(params['retries'], delays, not_found_recheck)
+    return AgoraClient(params['customer_id'], params['customer_secret'], base_urls, params['timeout'],
+                       params['validate_certs'], policy)
+
+
+def recording_from_params(params: dict[str, Any]) -> Recording:
+    """The recording a task names, or AgoraError when a value is empty (an undefined variable, most often)."""
+    values = {key: str(params[key]).strip() for key in RECORDING_KEYS}
+    empty = [key for key in RECORDING_KEYS if not values[key]]
+    if empty:
+        raise AgoraError('%s must not be empty; check the variables that fill %s.' % (', '.join(empty), 'them' if len(empty) > 1 else 'it'))
+    return Recording(**values)
+
+
+OUTCOME_BY_VERDICT = {'stopped': 'stopped', 'running': 'stopped', 'not_found': 'already_stopped', 'exiting': 'already_stopped'}
+
+
+def recording_result(recording: Recording, outcome: Outcome) -> dict[str, Any]:
+    """The ``recording`` result and fact: who the recording is, what happened, and where its files stand.
+
+    In check mode the verdict comes from ``query``: ``running`` predicts ``stopped``, with the upload still ahead.
+    """
+    verdict = outcome.verdict
+    return {
+        'app_id': recording.app_id,
+        'resource_id': recording.resource_id,
+        'sid': recording.sid,
+        'cname': recording.cname,
+        'uid': recording.uid,
+        'mode': recording.mode,
+        'outcome': OUTCOME_BY_VERDICT[verdict.kind],
+        'upload_status': verdict.upload_status,
+        'files': verdict.files,
+        'http_status': outcome.http_status,
+        'attempts': outcome.attempts,
+        'server_response': verdict.server_response,
+    }

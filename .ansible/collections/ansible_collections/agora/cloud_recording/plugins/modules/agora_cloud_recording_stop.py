@@ -1,0 +1,289 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, agora.cloud_recording contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: agora_cloud_recording_stop
+short_description: Stop an Agora Cloud Recording and report where its files are
+version_added: 1.0.0
+description:
+  - Stops a cloud recording through Agora's RESTful API (C(POST .../sid/{sid}/mode/{mode}/stop)).
+  - A recording that has already stopped is a success with C(changed=false), so a teardown can be re-run safely.
+  - Returns the upload state and the files of the recording as RV(recording) and as the fact RV(ansible_facts.agora_cloud_recording).
+  - Answers worth retrying (HTTP 429, 5xx, 206 code 65, connection errors, timeouts) are retried with backoff.
+    Every other answer ends the task with a message naming the HTTP status, Agora's code and reason,
+    the request ID when present, and what to check.
+extends_documentation_fragment:
+  - agora.cloud_recording.connection
+  - agora.cloud_recording.connection.actiongroup
+attributes:
+  check_mode:
+    description: Can run in check mode and return the changed status prediction without modifying the recording.
+    support: full
+    details:
+      - Sends no stop. Queries the recording instead; a running recording reports C(changed=true), one that has ended C(changed=false).
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+    support: none
+  idempotent:
+    description: When run twice in a row with the same arguments, the second run reports no change.
+    support: full
+    details:
+      - A second run finds the recording stopped and reports C(changed=false).
+options:
+  app_id:
+    description:
+      - The App ID of the Agora project that records.
+    type: str
+    required: true
+  resource_id:
+    description:
+      - The resource ID that C(acquire) returned for this recording.
+    type: str
+    required: true
+  sid:
+    description:
+      - The recording ID that C(start) returned.
+    type: str
+    required: true
+  mode:
+    description:
+      - The recording mode the recording was started in.
+    type: str
+    required: true
+    choices: [individual, mix, web]
+  cname:
+    description:
+      - The channel name, as given to C(acquire).
+    type: str
+    required: true
+  uid:
+    description:
+      - The UID of the recording client in the channel, as given to C(acquire).
+      - Sent as a JSON string; a number given in YAML is sent as its string.
+    type: str
+    required: true
+  async_stop:
+    description:
+      - If V(false), Agora answers once the files are uploaded (usually under 20 seconds) and the result carries the
+        upload state.
+      - If V(true), Agora answers at once; RV(recording.upload_status) is then V(pending) unless Agora says more.
+    type: bool
+    default: false
+  not_found_recheck:
+    description:
+      - Seconds for which an Agora 404 (C(failed to find worker)) is re-checked, with O(retry_delays) between tries,
+        before the recording counts as already stopped.
+      - Agora answers 404 for up to 90 seconds while it moves a live recording to another server. Set V(90) to be sure
+        a recording reported as already stopped really is; V(0) trusts the first 404.
+    type: int
+    default: 0
+author:
+  - agora.cloud_recording maintainers (!UNKNOWN)
+'''
+
+EXAMPLES = r'''
+- name: Stop the event's recording and wait for the upload
+  agora.cloud_recording.agora_cloud_recording_stop:
+    app_id: "{{ agora_app_id }}"
+    resource_id: "{{ recording_resource_id }}"
+    sid: "{{ recording_sid }}"
+    mode: mix
+    cname: main-stage
+    uid: "527841"
+  delegate_to: localhost
+  register: stop
+
+- name: Warn when the files are not confirmed uploaded
+  ansible.builtin.debug:
+    msg: "Recording {{ stop.recording.sid }} upload state: {{ stop.recording.upload_status }}"
+  when: stop.recording.upload_status not in ['uploaded', 'backuped', 'no_data']
+
+- name: Stop every recording of an event, credentials from module_defaults
+  module_defaults:
+    group/agora.cloud_recording.all:
+      customer_id: "{{ vault_agora_customer_id }}"
+      customer_secret: "{{ vault_agora_customer_secret }}"
+      fallback_base_urls:
+        - https://api.agora.io
+  block:
+    - name: Stop one recording per channel
+      agora.cloud_recording.agora_cloud_recording_stop:
+        app_id: "{{ agora_app_id }}"
+        resource_id: "{{ item.resource_id }}"
+        sid: "{{ item.sid }}"
+        mode: individual
+        cname: "{{ item.cname }}"
+        uid: "{{ item.uid }}"
+        not_found_recheck: 90
+      loop: "{{ event_recordings }}"
+      delegate_to: localhost
+      register: stops
+
+- name: Act on the fact set by the last stop
+  ansible.builtin.debug:
+    msg: "{{ ansible_facts.agora_cloud_recording.files | map(attribute='filename') | list }}"
+'''
+
+RETURN = r'''
+recording:
+  description:
+    - What happened to the recording and where its files stand. The same dictionary is set as the fact
+      RV(ansible_facts.agora_cloud_recording).
+  returned: success
+  type: dict
+  contains:
+    app_id:
+      description: The App ID.
+      type: str
+      returned: success
+    resource_id:
+      description: The resource ID.
+      type: str
+      returned: success
+    sid:
+      description: The recording ID.
+      type: str
+      returned: success
+      sample: 38f8e3cfdc474cd56fc1ceba380d7e1a
+    cname:
+      description: The channel name.
+      type: str
+      returned: success
+    uid:
+      description: The recording client's UID, as a string.
+      type: str
+      returned: success
+      sample: "527841"
+    mode:
+      description: The recording mode.
+      type: str
+      returned: success
+    outcome:
+      description:
+        - V(stopped) when this run stopped the recording (in check mode, when it would).
+        - V(already_stopped) when there was nothing to stop. Agora answered 404 C(failed to find worker), or 400 code 49
+          (a stop is already under way).
+      type: str
+      returned: success
+      sample: stopped
+    upload_status:
+      description:
+        - V(uploaded) all files are in your cloud storage; V(backuped) all are uploaded, some through Agora's backup
+          cloud, to reach your storage later.
+        - V(pending) the upload continues after the answer (asynchronous stop, or HTTP 206).
+        - V(no_data) nobody published in the channel, so no file was recorded (HTTP 206 code 435).
+        - V(unknown) Agora did not say (already stopped, check mode, or Agora's own C(unknown)).
+      type: str
+      returned: success
+      sample: uploaded
+    files:
+      description:
+        - The recorded files Agora names in its answer; empty when it names none.
+        - Keys that Agora's answer does not carry are null (web recordings give only the name and start time).
+      type: list
+      elements: dict
+      returned: success
+      contains:
+        filename:
+          description: File name in your storage (an M3U8 playlist or an MP4 file).
+          type: str
+        track_type:
+          description: V(audio), V(video) or V(audio_and_video).
+          type: str
+        uid:
+          description: UID of the user recorded in the file; V(0) for a file of all users.
+          type: str
+        mixed_all_user:
+          description: Whether the file mixes all users.
+          type: bool
+        is_playable:
+          description: Whether the file can be played online.
+          type: bool
+        slice_start_time:
+          description: When the file's recording began, in Unix time (milliseconds).
+          type: int
+      sample:
+        - filename: 38f8e3cfdc474cd56fc1ceba380d7e1a_main-stage.m3u8
+          track_type: audio_and_video
+          uid: "0"
+          mixed_all_user: true
+          is_playable: true
+          slice_start_time: 1732600000000
+    http_status:
+      description: HTTP status of the answer that decided the outcome; null if it was decided without one.
+      type: int
+      returned: success
+      sample: 200
+    attempts:
+      description: How many requests it took, retries and 404 re-checks included.
+      type: int
+      returned: success
+      sample: 1
+    server_response:
+      description: Agora's C(serverResponse) object as received, or null when the answer had none.
+      type: dict
+      returned: success
+ansible_facts:
+  description: Facts for the following tasks.
+  returned: success
+  type: dict
+  contains:
+    agora_cloud_recording:
+      description: The same dictionary as RV(recording).
+      type: dict
+      returned: success
+'''
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.agora.cloud_recording.plugins.module_utils.agora_client import (
+    HAS_REQUESTS,
+    MODES,
+    REQUESTS_IMPORT_ERROR,
+    AgoraError,
+    client_from_params,
+    connection_argument_spec,
+    recording_from_params,
+    recording_result,
+)
+
+
+def main() -> None:
+    argument_spec = connection_argument_spec()
+    argument_spec.update(
+        app_id=dict(type='str', required=True),
+        resource_id=dict(type='str', required=True),
+        sid=dict(type='str', required=True),
+        mode=dict(type='str', required=True, choices=list(MODES)),
+        cname=dict(type='str', required=True),
+        uid=dict(type='str', required=True),
+        async_stop=dict(type='bool', default=False),
+        not_found_recheck=dict(type='int', default=0),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+
+    params = module.params
+    try:
+        recording = recording_from_params(params)
+        client = client_from_params(params, params['not_found_recheck'])
+        try:
+            outcome = client.query(recording) if module.check_mode else client.stop(recording, params['async_stop'])
+        finally:
+            client.close()
+    except AgoraError as exc:
+        module.fail_json(msg=str(exc), http_status=exc.http_status, attempts=exc.attempts)
+
+    result = recording_result(recording, outcome)
+    module.exit_json(changed=result['outcome'] == 'stopped', recording=result,
+                     ansible_facts={'agora_cloud_recording': result})
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, agora.cloud_recording contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""ansible-playbook runs against the collection built and installed as a user installs it."""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from agora_test_support import CUSTOMER_ID, CUSTOMER_SECRET, REPO_ROOT
+from agora_simulator import gateway_404
+
+BIN = os.path.dirname(sys.executable)
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+@pytest.fixture(scope='session')
+def collections_path(tmp_path_factory):
+    """Build the Galaxy tarball and install it into a temp path, as `ansible-galaxy collection install` users do."""
+    work = tmp_path_factory.mktemp('galaxy')
+    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', '--output-path', str(work), REPO_ROOT],
+                   check=True, capture_output=True, timeout=300)
+    (tarball,) = glob.glob(str(work / 'agora-cloud_recording-*.tar.gz'))
+    installed = work / 'collections'
+    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', '-p', str(installed), tarball],
+                   check=True, capture_output=True, timeout=300, env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(installed)))
+    return str(installed)
+
+
+def run_playbook(collections_path, tmp_path, playbook, extra_vars, *options, env=None):
+    vars_file = tmp_path / 'vars.json'
+    vars_file.write_text(json.dumps(extra_vars))
+    child_env = {key: value for key, value in os.environ.items() if not key.startswith(('AGORA_', 'ANSIBLE_'))}
+    child_env.update(ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+                     ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_NOCOLOR='1',
+                     ANSIBLE_HOME=str(tmp_path / 'ansible-home'))
+    child_env.update(env or {})
+    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', playbook,
+                           '-e', '@%s' % vars_file, *options],
+                          capture_output=True, text=True, env=child_env, timeout=600, check=False)
+    output = proc.stdout + proc.stderr
+    (tmp_path / 'output.txt').write_text(output)
+    assert proc.returncode == 0, output[-4000:]
+    return output
+
+
+def identity(recording):
+    return recording.describe()
+
+
+def test_every_case_through_ansible_playbook_with_vvv_never_shows_the_secret(collections_path, tmp_path, simulator):
+    running = simulator.seed(mode='mix', file_list_mode='json', uid='527841')
+    empty = simulator.seed(mode='individual', publishing=False)
+    wrong_path = simulator.seed()
+    simulator.add_fault(gateway_404(sid=wrong_path.sid))
+    extra_vars = {
+        'agora_customer_id': CUSTOMER_ID, 'agora_customer_secret': CUSTOMER_SECRET, 'simulator_url': simulator.url,
+        'running': dict(identity(running), uid=527841), 'empty': identity(empty), 'gateway_404': identity(wrong_path),
+    }
+    output = run_playbook(collections_path, tmp_path, os.path.join(HERE, 'stop_cases.yml'), extra_vars, '-vvv')
+    assert CUSTOMER_SECRET not in output
+    # The run was verbose: connection details and every module result, failures included, were printed.
+    assert 'ESTABLISH LOCAL CONNECTION' in output and '"upload_status": "no_data"' in output and 'URL is wrong' in output
+    assert re.search(r'ok=\d+\s+changed=\d+\s+unreachable=0\s+failed=0', output)
+    # check mode sent a query, not a stop; the real stop came after it
+    assert [request.method for request in simulator.received if running.sid in request.path][:2] == ['GET', 'POST']
+
+
+def test_credentials_from_the_environment_only(collections_path, tmp_path, simulator):
+    running = simulator.seed()
+    env = {'AGORA_CUSTOMER_ID': CUSTOMER_ID, 'AGORA_CUSTOMER_SECRET': CUSTOMER_SECRET, 'AGORA_API_BASE_URL': simulator.url}
+    output = run_playbook(collections_path, tmp_path, os.path.join(HERE, 'env_credentials.yml'),
+                          {'running': identity(running)}, env=env)
+    assert CUSTOMER_SECRET not in output
+    assert simulator.recording(running.sid).state != 'recording'
+
+
+def test_example_teardown_is_changed_then_ok(collections_path, tmp_path, simulator):
+    recordings = [identity(simulator.seed(mode=mode)) for mode in ('mix', 'individual', 'web')]
+    env = {'AGORA_CUSTOMER_ID': CUSTOMER_ID, 'AGORA_CUSTOMER_SECRET': CUSTOMER_SECRET, 'AGORA_API_BASE_URL': simulator.url}
+    playbook = os.path.join(REPO_ROOT, 'examples', 'teardown.yml')
+    first = run_playbook(collections_path, tmp_path, playbook, {'recordings': recordings}, env=env)
+    second = run_playbook(collections_path, tmp_path, playbook, {'recordings': recordings}, env=env)
+    assert len(re.findall(r'^changed: \[localhost\]', first, re.M)) == 3
+    assert len(re.findall(r'^changed: \[localhost\]', second, re.M)) == 0
+    assert first.count('stopped, upload uploaded') == 3
+    assert second.count('already_stopped, upload unknown') == 3

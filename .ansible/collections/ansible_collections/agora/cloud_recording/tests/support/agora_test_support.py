@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, agora.cloud_recording contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What the tests share: where the collection is, the test credentials, and running the module as Ansible does."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from typing import Any
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODULE = os.path.join(REPO_ROOT, 'plugins', 'modules', 'agora_cloud_recording_stop.py')
+
+CUSTOMER_ID = 'test-customer-id'
+# A secret that is easy to find in any output it might leak into.
+CUSTOMER_SECRET = 'S3cr3t-Never-Print-7f9c2a'
+
+
+def _collections_root() -> str:
+    """A directory holding ansible_collections/agora/cloud_recording, for imports and for module processes.
+
+    Under ansible-test the collection already sits in such a tree; a plain clone gets a symlink tree in a temp dir.
+    """
+    grandparent = os.path.dirname(REPO_ROOT)
+    if os.path.basename(os.path.dirname(grandparent)) == 'ansible_collections':
+        return os.path.dirname(os.path.dirname(grandparent))
+    root = tempfile.mkdtemp(prefix='agora-collections-')
+    namespace = os.path.join(root, 'ansible_collections', 'agora')
+    os.makedirs(namespace)
+    os.symlink(REPO_ROOT, os.path.join(namespace, 'cloud_recording'))
+    return root
+
+
+COLLECTIONS_ROOT = _collections_root()
+
+
+def run_module(args: dict[str, Any], check_mode: bool = False, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run the module in its own process; fail if the customer secret or a traceback appears in anything it printed."""
+    module_args = dict(args)
+    if check_mode:
+        module_args['_ansible_check_mode'] = True
+    child_env = {key: value for key, value in os.environ.items() if not key.startswith('AGORA_')}
+    child_env.update(env or {})
+    child_env['PYTHONPATH'] = COLLECTIONS_ROOT
+    proc = subprocess.run([sys.executable, MODULE], input=json.dumps({'ANSIBLE_MODULE_ARGS': module_args}),
+                          capture_output=True, text=True, env=child_env, timeout=120, check=False)
+    output = proc.stdout + proc.stderr
+    assert CUSTOMER_SECRET not in output
+    assert 'Traceback' not in output
+    return json.loads(proc.stdout)
