@@ -53,10 +53,6 @@ def run_playbook(collections_path, tmp_path, playbook, extra_vars, *options, env
     return output
 
 
-def identity(recording):
-    return recording.describe()
-
-
 def test_every_case_through_ansible_playbook_with_vvv_never_shows_the_secret(collections_path, tmp_path, simulator):
     running = simulator.seed(mode='mix', file_list_mode='json', uid='527841')
     empty = simulator.seed(mode='individual', publishing=False)
@@ -64,7 +60,7 @@ def test_every_case_through_ansible_playbook_with_vvv_never_shows_the_secret(col
     simulator.add_fault(gateway_404(sid=wrong_path.sid))
     extra_vars = {
         'agora_customer_id': CUSTOMER_ID, 'agora_customer_secret': CUSTOMER_SECRET, 'simulator_url': simulator.url,
-        'running': dict(identity(running), uid=527841), 'empty': identity(empty), 'gateway_404': identity(wrong_path),
+        'running': dict(running.describe(), uid=527841), 'empty': empty.describe(), 'gateway_404': wrong_path.describe(),
     }
     output = run_playbook(collections_path, tmp_path, os.path.join(HERE, 'stop_cases.yml'), extra_vars, '-vvv')
     assert CUSTOMER_SECRET not in output
@@ -79,13 +75,13 @@ def test_credentials_from_the_environment_only(collections_path, tmp_path, simul
     running = simulator.seed()
     env = {'AGORA_CUSTOMER_ID': CUSTOMER_ID, 'AGORA_CUSTOMER_SECRET': CUSTOMER_SECRET, 'AGORA_API_BASE_URL': simulator.url}
     output = run_playbook(collections_path, tmp_path, os.path.join(HERE, 'env_credentials.yml'),
-                          {'running': identity(running)}, env=env)
+                          {'running': running.describe()}, env=env)
     assert CUSTOMER_SECRET not in output
     assert simulator.recording(running.sid).state != 'recording'
 
 
 def test_example_teardown_is_changed_then_ok(collections_path, tmp_path, simulator):
-    recordings = [identity(simulator.seed(mode=mode)) for mode in ('mix', 'individual', 'web')]
+    recordings = [simulator.seed(mode=mode).describe() for mode in ('mix', 'individual', 'web')]
     env = {'AGORA_CUSTOMER_ID': CUSTOMER_ID, 'AGORA_CUSTOMER_SECRET': CUSTOMER_SECRET, 'AGORA_API_BASE_URL': simulator.url}
     playbook = os.path.join(REPO_ROOT, 'examples', 'teardown.yml')
     first = run_playbook(collections_path, tmp_path, playbook, {'recordings': recordings}, env=env)
