@@ -178,12 +178,58 @@ def describe_transport_error(exc: Exception, timeout: float) -> str:
     return 'connection failed (%s)' % chain[-1].__class__.__name__
 
 
+class RateLimiter:
+    """Paces requests per App ID, shared by every worker thread of a run.
+
+    Agora allows about 10 requests per second per App ID and answers 429 beyond. Pacing at exactly 1/rate still trips
+    a strict one-second window once network jitter bunches two requests, so slots are spaced a few percent wider.
+    A 429 widens the spacing for that App ID and holds its next slot back.
+    """
+
+    MARGIN = 0.95
+    SLOW_DOWN_FACTOR = 1.5
+    SLOWEST_INTERVAL = 5.0
+    # 429s that arrive together were sent at the old pace: they slow it down once, not once each.
+    SLOW_DOWN_EVERY = 1.0
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self._interval = 1.0 / (rate * self.MARGIN)
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._next_slot: dict[str, float] = {}
+        self._intervals: dict[str, float] = {}
+        self._slowed_at: dict[str, float] = {}
+
+    def wait_turn(self, app_id: str) -> None:
+        """Block until this App ID's next slot, and book the one after it."""
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next_slot.get(app_id, now))
+            self._next_slot[app_id] = slot + self._intervals.get(app_id, self._interval)
+        if slot > now:
+            self._sleep(slot - now)
+
+    def slow_down(self, app_id: str, pause: float) -> None:
+        """Agora said 429: space this App ID's requests wider and send none for ``pause`` seconds."""
+        with self._lock:
+            now = self._clock()
+            if now - self._slowed_at.get(app_id, now - self.SLOW_DOWN_EVERY) >= self.SLOW_DOWN_EVERY:
+                interval = self._intervals.get(app_id, self._interval)
+                self._intervals[app_id] = min(interval * self.SLOW_DOWN_FACTOR, self.SLOWEST_INTERVAL)
+                self._slowed_at[app_id] = now
+            self._next_slot[app_id] = max(self._next_slot.get(app_id, 0.0), now + pause)
+
+
 class AgoraClient:
     """Calls Agora's Cloud Recording API and decides what each answer means."""
 
     def __init__(self, customer_id: str, customer_secret: str, base_urls: list[str], timeout: float,
-                 validate_certs: bool, policy: RetryPolicy, sleep: Callable[[float], None] = time.sleep) -> None:
+                 validate_certs: bool, policy: RetryPolicy, rate_limiter: RateLimiter | None = None,
+                 max_connections: int = 10, sleep: Callable[[float], None] = time.sleep) -> None:
         self._base_urls = base_urls
+        self._rate_limiter = rate_limiter
         self._current_base = 0
         self._base_lock = threading.Lock()
         self._timeout = timeout
@@ -193,6 +239,10 @@ class AgoraClient:
         self._session.auth = (customer_id, customer_secret)
         self._session.verify = validate_certs
         self._session.headers['User-Agent'] = USER_AGENT
+        # One pooled connection per worker thread, so concurrent stops reuse their TLS sessions.
+        adapter = requests.adapters.HTTPAdapter(pool_maxsize=max_connections)
+        self._session.mount('https://', adapter)
+        self._session.mount('http://', adapter)
 
     def close(self) -> None:
         self._session.close()
@@ -203,8 +253,10 @@ class AgoraClient:
         return Answer(response.status_code, decoded, text, response.headers.get('x-request-id'),
                       parse_retry_after(response.headers.get('retry-after')))
 
-    def send(self, method: str, path: str, body: dict[str, Any] | None = None) -> Answer:
+    def send(self, app_id: str, method: str, path: str, body: dict[str, Any] | None = None) -> Answer:
         """One attempt: the current base URL first, then each other in order, until one answers over HTTP."""
+        if self._rate_limiter is not None:
+            self._rate_limiter.wait_turn(app_id)
         with self._base_lock:
             start = self._current_base
         failures = []
@@ -223,8 +275,8 @@ class AgoraClient:
             return answer
         raise TransportError('; '.join(failures), may_have_acted)
 
-    def _decide(self, method: str, path: str, body: dict[str, Any] | None, classify: Callable[[Answer], Verdict],
-                acts: bool, what: str) -> Outcome:
+    def _decide(self, recording: Recording, method: str, path: str, body: dict[str, Any] | None,
+                classify: Callable[[Answer], Verdict], acts: bool, what: str) -> Outcome:
         """Call until the answer is decided: retry transient trouble, re-check Agora's 404 when asked to.
 
         ``acts`` marks a call with an effect (stop): after an attempt that may have acted, Agora's 404 or code 49
@@ -238,7 +290,7 @@ class AgoraClient:
             attempts += 1
             answer: Answer | None
             try:
-                answer = self.send(method, path, body)
+                answer = self.send(recording.app_id, method, path, body)
             except TransportError as exc:
                 answer, verdict = None, Verdict('retry', reason='could not reach Agora: %s' % exc,
                                                 may_have_acted=exc.may_have_acted)
@@ -259,7 +311,10 @@ class AgoraClient:
             if verdict.kind == 'retry':
                 may_have_acted = may_have_acted or verdict.may_have_acted
                 if retries_used < policy.retries:
-                    self._sleep(policy.delay(retries_used, answer.retry_after if answer is not None else None))
+                    delay = policy.delay(retries_used, answer.retry_after if answer is not None else None)
+                    if http_status == 429 and self._rate_limiter is not None:
+                        self._rate_limiter.slow_down(recording.app_id, delay)
+                    self._sleep(delay)
                     retries_used += 1
                     continue
                 raise AgoraError('%s: gave up after %d attempts; the last one: %s. The recording may still be running: '
@@ -271,12 +326,12 @@ class AgoraClient:
 
     def stop(self, recording: Recording, async_stop: bool) -> Outcome:
         body = {'cname': recording.cname, 'uid': recording.uid, 'clientRequest': {'async_stop': async_stop}}
-        return self._decide('POST', recording.path('stop'), body,
+        return self._decide(recording, 'POST', recording.path('stop'), body,
                             lambda answer: classify_stop_answer(answer, async_stop), True,
                             'Stopping %s failed' % recording.label())
 
     def query(self, recording: Recording) -> Outcome:
-        return self._decide('GET', recording.path('query'), None, classify_query_answer, False,
+        return self._decide(recording, 'GET', recording.path('query'), None, classify_query_answer, False,
                             'Querying %s failed' % recording.label())
 
 
@@ -285,8 +340,12 @@ def _require_positive(value: float, option: str, allow_zero: bool) -> None:
         raise AgoraError('%s must be %s; got %s.' % (option, 'zero or more' if allow_zero else 'more than zero', value))
 
 
-def client_from_params(params: dict[str, Any], not_found_recheck: float = 0.0) -> AgoraClient:
-    """Check the connection options and build the client, or raise AgoraError saying what to fix."""
+def client_from_params(params: dict[str, Any], not_found_recheck: float = 0.0, rate_limit: float = 0.0,
+                       concurrency: int = 1) -> AgoraClient:
+    """Check the connection options and build the client, or raise AgoraError saying what to fix.
+
+    ``rate_limit`` is requests per second per App ID (0: no pacing); ``concurrency`` the worker threads that share it.
+    """
     for option, env in (('customer_id', 'AGORA_CUSTOMER_ID'), ('customer_secret', 'AGORA_CUSTOMER_SECRET')):
         if not params.get(option):
             raise AgoraError('%s is not set: pass it to the task or export %s (in AWX, attach the Agora credential).'
@@ -301,14 +360,17 @@ def client_from_params(params: dict[str, Any], not_found_recheck: float = 0.0) -
         raise AgoraError('retry_delays must hold at least one value (seconds); Agora advises [1, 3, 6].')
     for delay in delays:
         _require_positive(delay, 'each of retry_delays', allow_zero=True)
+    _require_positive(rate_limit, 'rate_limit', allow_zero=True)
+    _require_positive(concurrency, 'concurrency', allow_zero=False)
     policy = RetryPolicy(params['retries'], delays, not_found_recheck)
     return AgoraClient(params['customer_id'], params['customer_secret'], base_urls, params['timeout'],
-                       params['validate_certs'], policy)
+                       params['validate_certs'], policy, RateLimiter(rate_limit) if rate_limit else None,
+                       max_connections=max(concurrency, 10))
 
 
 def recording_from_params(params: dict[str, Any]) -> Recording:
     """The recording a task names, or AgoraError when a value is empty (an undefined variable, most often)."""
-    values = {key: str(params[key]).strip() for key in RECORDING_KEYS}
+    values = {key: str(params.get(key) or '').strip() for key in RECORDING_KEYS}
     empty = [key for key in RECORDING_KEYS if not values[key]]
     if empty:
         raise AgoraError('%s must not be empty; check the variables that fill %s.' % (', '.join(empty), 'them' if len(empty) > 1 else 'it'))
@@ -318,23 +380,23 @@ def recording_from_params(params: dict[str, Any]) -> Recording:
 OUTCOME_BY_VERDICT = {'stopped': 'stopped', 'running': 'stopped', 'not_found': 'already_stopped', 'exiting': 'already_stopped'}
 
 
+def _identity(recording: Recording) -> dict[str, Any]:
+    return {'app_id': recording.app_id, 'resource_id': recording.resource_id, 'sid': recording.sid,
+            'cname': recording.cname, 'uid': recording.uid, 'mode': recording.mode}
+
+
 def recording_result(recording: Recording, outcome: Outcome) -> dict[str, Any]:
     """The ``recording`` result and fact: who the recording is, what happened, and where its files stand.
 
     In check mode the verdict comes from ``query``: ``running`` predicts ``stopped``, with the upload still ahead.
     """
     verdict = outcome.verdict
-    return {
-        'app_id': recording.app_id,
-        'resource_id': recording.resource_id,
-        'sid': recording.sid,
-        'cname': recording.cname,
-        'uid': recording.uid,
-        'mode': recording.mode,
-        'outcome': OUTCOME_BY_VERDICT[verdict.kind],
-        'upload_status': verdict.upload_status,
-        'files': verdict.files,
-        'http_status': outcome.http_status,
-        'attempts': outcome.attempts,
-        'server_response': verdict.server_response,
-    }
+    return dict(_identity(recording), outcome=OUTCOME_BY_VERDICT[verdict.kind], upload_status=verdict.upload_status,
+                files=verdict.files, http_status=outcome.http_status, attempts=outcome.attempts,
+                server_response=verdict.server_response)
+
+
+def failed_result(recording: Recording, error: AgoraError) -> dict[str, Any]:
+    """A recording whose stop failed, in a batch: the same keys, no outcome, and why."""
+    return dict(_identity(recording), outcome=None, upload_status='unknown', files=[], http_status=error.http_status,
+                attempts=error.attempts, server_response=None, failed=True, msg=str(error))

@@ -14,6 +14,8 @@ description:
   - Stops a cloud recording through Agora's RESTful API (C(POST .../sid/{sid}/mode/{mode}/stop)).
   - A recording that has already stopped is a success with C(changed=false), so a teardown can be re-run safely.
   - Returns the upload state and the files of the recording as RV(recording) and as the fact RV(ansible_facts.agora_cloud_recording).
+  - With O(recordings), stops many recordings in one task, concurrently and within Agora's rate limit, and reports
+    every one of them (RV(recordings), RV(summary)).
   - Answers worth retrying (HTTP 429, 5xx, 206 code 65, connection errors, timeouts) are retried with backoff.
     Every other answer ends the task with a message naming the HTTP status, Agora's code and reason,
     the request ID when present, and what to check.
@@ -38,35 +40,81 @@ options:
   app_id:
     description:
       - The App ID of the Agora project that records.
+      - Required for a single recording. With O(recordings), the App ID of every entry that does not name its own.
     type: str
-    required: true
   resource_id:
     description:
       - The resource ID that C(acquire) returned for this recording.
+      - Required with O(sid), O(mode), O(cname) and O(uid) unless O(recordings) is given.
     type: str
-    required: true
   sid:
     description:
       - The recording ID that C(start) returned.
     type: str
-    required: true
   mode:
     description:
       - The recording mode the recording was started in.
     type: str
-    required: true
     choices: [individual, mix, web]
   cname:
     description:
       - The channel name, as given to C(acquire).
     type: str
-    required: true
   uid:
     description:
       - The UID of the recording client in the channel, as given to C(acquire).
       - Sent as a JSON string; a number given in YAML is sent as its string.
     type: str
-    required: true
+  recordings:
+    description:
+      - Stop all these recordings in one task instead of the single one named by O(resource_id), O(sid), O(mode),
+        O(cname) and O(uid) (mutually exclusive with those).
+      - Every recording is tried. If any fails, the task fails after all the others have been tried, naming each
+        failed one, and still returns RV(recordings).
+      - An entry that repeats another (same App ID and sid) is stopped and reported once, with a warning.
+    type: list
+    elements: dict
+    suboptions:
+      app_id:
+        description: The App ID, if not the task's O(app_id).
+        type: str
+      resource_id:
+        description: The resource ID from C(acquire).
+        type: str
+        required: true
+      sid:
+        description: The recording ID from C(start).
+        type: str
+        required: true
+      mode:
+        description: The recording mode.
+        type: str
+        required: true
+        choices: [individual, mix, web]
+      cname:
+        description: The channel name.
+        type: str
+        required: true
+      uid:
+        description: The recording client's UID.
+        type: str
+        required: true
+      async_stop:
+        description: Overrides the task's O(async_stop) for this recording.
+        type: bool
+  concurrency:
+    description:
+      - With O(recordings), how many requests may be in flight at once. A synchronous stop can take 20 seconds while
+        the files upload, so several run side by side.
+    type: int
+    default: 16
+  rate_limit:
+    description:
+      - Requests per second per App ID, shared by all workers of the task. Agora allows 10 by default and answers
+        HTTP 429 beyond; a 429 slows the pace down and is retried.
+      - V(0) sends without pacing, for an App ID whose limit Agora raised.
+    type: float
+    default: 10
   async_stop:
     description:
       - If V(false), Agora answers once the files are uploaded (usually under 20 seconds) and the result carries the
@@ -124,6 +172,17 @@ EXAMPLES = r'''
       delegate_to: localhost
       register: stops
 
+- name: Stop a whole event's recordings in one task, 10 requests per second at most
+  agora.cloud_recording.agora_cloud_recording_stop:
+    app_id: "{{ agora_app_id }}"
+    recordings: "{{ event_recordings }}"
+  delegate_to: localhost
+  register: teardown
+
+- name: List the recordings whose files are not confirmed uploaded
+  ansible.builtin.debug:
+    msg: "{{ teardown.recordings | rejectattr('upload_status', 'in', ['uploaded', 'backuped', 'no_data']) | map(attribute='sid') | list }}"
+
 - name: Act on the fact set by the last stop
   ansible.builtin.debug:
     msg: "{{ ansible_facts.agora_cloud_recording.files | map(attribute='filename') | list }}"
@@ -134,7 +193,7 @@ recording:
   description:
     - What happened to the recording and where its files stand. The same dictionary is set as the fact
       RV(ansible_facts.agora_cloud_recording).
-  returned: success
+  returned: success, without O(recordings)
   type: dict
   contains:
     app_id:
@@ -228,6 +287,50 @@ recording:
       description: Agora's C(serverResponse) object as received, or null when the answer had none.
       type: dict
       returned: success
+recordings:
+  description:
+    - With O(recordings), one dictionary per recording, in input order (a repeated entry once), with the keys of
+      RV(recording) plus C(failed).
+    - For a recording that could not be stopped, C(failed) is true, C(msg) says why, and C(outcome) is null.
+  returned: when O(recordings) is given, also on failure
+  type: list
+  elements: dict
+  sample:
+    - app_id: 0123abcd
+      resource_id: JyvK8nXHu
+      sid: 38f8e3cfdc474cd56fc1ceba380d7e1a
+      cname: main-stage
+      uid: "527841"
+      mode: mix
+      outcome: stopped
+      upload_status: uploaded
+      files: []
+      http_status: 200
+      attempts: 1
+      server_response: {uploadingStatus: uploaded}
+      failed: false
+summary:
+  description: With O(recordings), how many recordings ended how.
+  returned: when O(recordings) is given, also on failure
+  type: dict
+  contains:
+    total:
+      description: Recordings reported (repeated entries once).
+      type: int
+    outcome:
+      description: Counts of V(stopped) and V(already_stopped).
+      type: dict
+    upload_status:
+      description: Counts by upload state, every state present.
+      type: dict
+    failed:
+      description: Recordings that could not be stopped.
+      type: int
+  sample:
+    total: 3
+    outcome: {stopped: 2, already_stopped: 1}
+    upload_status: {uploaded: 1, backuped: 0, pending: 0, no_data: 1, unknown: 1}
+    failed: 0
 ansible_facts:
   description: Facts for the following tasks.
   returned: success
@@ -236,15 +339,31 @@ ansible_facts:
     agora_cloud_recording:
       description: The same dictionary as RV(recording).
       type: dict
-      returned: success
+      returned: success, without O(recordings)
+    agora_cloud_recordings:
+      description: The same list as RV(recordings).
+      type: list
+      elements: dict
+      returned: success, with O(recordings)
+    agora_cloud_recording_summary:
+      description: The same dictionary as RV(summary).
+      type: dict
+      returned: success, with O(recordings)
 '''
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
+from ansible_collections.agora.cloud_recording.plugins.module_utils.agora_batch import (
+    batch_items,
+    failure_message,
+    stop_all,
+    summarize,
+)
 from ansible_collections.agora.cloud_recording.plugins.module_utils.agora_client import (
     HAS_REQUESTS,
     MODES,
     REQUESTS_IMPORT_ERROR,
+    AgoraClient,
     AgoraError,
     client_from_params,
     connection_argument_spec,
@@ -253,36 +372,79 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils.agora_client
 )
 
 
-def main() -> None:
-    argument_spec = connection_argument_spec()
-    argument_spec.update(
-        app_id=dict(type='str', required=True),
-        resource_id=dict(type='str', required=True),
-        sid=dict(type='str', required=True),
-        mode=dict(type='str', required=True, choices=list(MODES)),
-        cname=dict(type='str', required=True),
-        uid=dict(type='str', required=True),
+RECORDING_OPTIONS = ('resource_id', 'sid', 'mode', 'cname', 'uid')
+
+
+def argument_spec() -> dict:
+    spec = connection_argument_spec()
+    spec.update(
+        app_id=dict(type='str'),
+        resource_id=dict(type='str'),
+        sid=dict(type='str'),
+        mode=dict(type='str', choices=list(MODES)),
+        cname=dict(type='str'),
+        uid=dict(type='str'),
+        recordings=dict(type='list', elements='dict', options=dict(
+            app_id=dict(type='str'),
+            resource_id=dict(type='str', required=True),
+            sid=dict(type='str', required=True),
+            mode=dict(type='str', required=True, choices=list(MODES)),
+            cname=dict(type='str', required=True),
+            uid=dict(type='str', required=True),
+            async_stop=dict(type='bool'),
+        )),
+        concurrency=dict(type='int', default=16),
+        rate_limit=dict(type='float', default=10.0),
         async_stop=dict(type='bool', default=False),
         not_found_recheck=dict(type='int', default=0),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    return spec
+
+
+def stop_one(module: AnsibleModule, client: AgoraClient) -> None:
+    recording = recording_from_params(module.params)
+    outcome = client.query(recording) if module.check_mode else client.stop(recording, module.params['async_stop'])
+    result = recording_result(recording, outcome)
+    module.exit_json(changed=result['outcome'] == 'stopped', recording=result,
+                     ansible_facts={'agora_cloud_recording': result})
+
+
+def stop_batch(module: AnsibleModule, client: AgoraClient) -> None:
+    params = module.params
+    items, warnings = batch_items(params['recordings'], params['app_id'], params['async_stop'])
+    for warning in warnings:
+        module.warn(warning)
+    results = stop_all(client, items, params['concurrency'], module.check_mode)
+    summary = summarize(results)
+    changed = summary['outcome']['stopped'] > 0
+    if summary['failed']:
+        module.fail_json(msg=failure_message(results), changed=changed, recordings=results, summary=summary)
+    module.exit_json(changed=changed, recordings=results, summary=summary,
+                     ansible_facts={'agora_cloud_recordings': results, 'agora_cloud_recording_summary': summary})
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        mutually_exclusive=[('recordings', option) for option in RECORDING_OPTIONS],
+        required_one_of=[('recordings', 'sid')],
+        required_together=[RECORDING_OPTIONS],
+        supports_check_mode=True,
+    )
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
 
     params = module.params
+    batch = params['recordings'] is not None
     try:
-        recording = recording_from_params(params)
-        client = client_from_params(params, params['not_found_recheck'])
+        client = client_from_params(params, params['not_found_recheck'], params['rate_limit'],
+                                    params['concurrency'] if batch else 1)
         try:
-            outcome = client.query(recording) if module.check_mode else client.stop(recording, params['async_stop'])
+            (stop_batch if batch else stop_one)(module, client)
         finally:
             client.close()
     except AgoraError as exc:
         module.fail_json(msg=str(exc), http_status=exc.http_status, attempts=exc.attempts)
-
-    result = recording_result(recording, outcome)
-    module.exit_json(changed=result['outcome'] == 'stopped', recording=result,
-                     ansible_facts={'agora_cloud_recording': result})
 
 
 if __name__ == '__main__':

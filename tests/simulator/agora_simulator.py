@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import collections
 import http.server
 import json
 import random
@@ -139,7 +140,7 @@ class AgoraSimulator:
 
     def __init__(self, customer_id: str = 'demo-customer-id', customer_secret: str = 'demo-customer-secret',
                  host: str = '127.0.0.1', port: int = 0, latency: float = 0.0, exit_seconds: float = 0.0,
-                 web_payload_key: str = 'playload') -> None:
+                 web_payload_key: str = 'playload', rate_limit: int = 0, upload_delay: float = 0.0) -> None:
         if host not in LOOPBACK_HOSTS:
             raise ValueError('the simulator serves on loopback only, not on %s' % host)
         self.credentials = (customer_id, customer_secret)
@@ -148,6 +149,12 @@ class AgoraSimulator:
         self.latency = latency
         self.exit_seconds = exit_seconds
         self.web_payload_key = web_payload_key
+        # Agora's default limit is 10 requests per second per App ID; 0 turns the check off.
+        self.rate_limit = rate_limit
+        # Seconds a synchronous stop waits for its upload before answering.
+        self.upload_delay = upload_delay
+        self.rate_limited = 0
+        self._recent: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
         self.empty_channels: set[str] = set()
         self.received: list[Received] = []
         self._faults: list[Fault] = []
@@ -251,11 +258,28 @@ class AgoraSimulator:
             return 401, UNAUTHORIZED, {}
         if not self._authorized(headers['authorization']):
             return 401, BAD_CREDENTIALS, {}
+        if self._over_rate_limit(route[1]['app_id']):
+            return 429, RATE_LIMITED, {}
         action, params = route
         request_id = {'X-Request-ID': uuid.uuid4().hex}
         with self._lock:
             status, answer = getattr(self, '_' + action)(params, body if isinstance(body, dict) else {})
         return status, answer, request_id
+
+    def _over_rate_limit(self, app_id: str) -> bool:
+        """A sliding one-second window per App ID, like Agora's gateway; answered requests count, refused ones not."""
+        if not self.rate_limit:
+            return False
+        now = time.monotonic()
+        with self._lock:
+            recent = self._recent[app_id]
+            while recent and recent[0] <= now - 1.0:
+                recent.popleft()
+            if len(recent) >= self.rate_limit:
+                self.rate_limited += 1
+                return True
+            recent.append(now)
+        return False
 
     def _authorized(self, header: str) -> bool:
         scheme, dummy, encoded = header.partition(' ')
@@ -318,9 +342,7 @@ class AgoraSimulator:
         self._current_state(recording)
         if not recording.publishing:
             return 206, dict(recording.identity(), code=435, reason='no recorded data')
-        client_request = body.get('clientRequest') if isinstance(body.get('clientRequest'), dict) else {}
-        async_stop = client_request.get('async_stop') is True
-        return 200, dict(recording.identity(), serverResponse=self._server_response(recording, upload=not async_stop))
+        return 200, dict(recording.identity(), serverResponse=self._server_response(recording, upload=not _async_stop(body)))
 
     def _server_response(self, recording: Recording, upload: bool = False, status: int | None = None) -> dict[str, Any]:
         """serverResponse for query (``status`` given) or stop (``upload``: say the upload state)."""
@@ -368,6 +390,11 @@ def _files(recording: Recording) -> list[dict[str, Any]]:
         return [{'fileName': '%s_0.mp4' % base, 'sliceStartTime': recording.started_ms}]
     return [{'fileName': base + suffix, 'trackType': 'audio_and_video', 'uid': '0', 'mixedAllUser': True,
              'isPlayable': True, 'sliceStartTime': recording.started_ms} for suffix in ('.m3u8', '_0.mp4')]
+
+
+def _async_stop(body: Any) -> bool:
+    client_request = body.get('clientRequest') if isinstance(body, dict) else None
+    return isinstance(client_request, dict) and client_request.get('async_stop') is True
 
 
 def _route(method: str, path: str) -> tuple[str, dict[str, str]] | None:
@@ -427,6 +454,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._apply_fault(fault)
             return
         status, answer, extra = simulator.handle(method, self.path, headers, body)
+        if simulator.upload_delay and route and route[0] == 'stop' and status == 200 and not _async_stop(body):
+            time.sleep(simulator.upload_delay)
         if fault is not None:
             self._apply_fault(fault)
             return
@@ -466,6 +495,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--customer-id', default='demo-customer-id')
     parser.add_argument('--customer-secret', default='demo-customer-secret')
     parser.add_argument('--latency', type=float, default=0.0, help='seconds added to every answer')
+    parser.add_argument('--rate-limit', type=int, default=0, help='requests per second per App ID (0: no limit)')
+    parser.add_argument('--upload-delay', type=float, default=0.0, help='seconds a synchronous stop takes')
     parser.add_argument('--seed', type=int, default=0, help='start with this many running recordings')
     parser.add_argument('--seed-app-id', default='demo-app-id')
     parser.add_argument('--empty-channel', action='append', default=[],
@@ -474,7 +505,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--ready-file', help='write {"url": ..., "recordings": [...]} here once serving')
     args = parser.parse_args(argv)
 
-    simulator = AgoraSimulator(args.customer_id, args.customer_secret, args.host, args.port, args.latency)
+    simulator = AgoraSimulator(args.customer_id, args.customer_secret, args.host, args.port, args.latency,
+                               rate_limit=args.rate_limit, upload_delay=args.upload_delay)
     simulator.empty_channels.update(args.empty_channel)
     modes = ('individual', 'mix', 'web')
     seeded = [simulator.seed(args.seed_app_id, modes[index % 3], 'seed-channel-%d' % (index + 1),

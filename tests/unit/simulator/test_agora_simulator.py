@@ -76,8 +76,8 @@ def test_unknown_route_is_the_gateways_404(simulator, session):
 def test_every_request_is_recorded(simulator, session):
     session.post(api(simulator) + '/acquire', json={'cname': 'c', 'uid': '1', 'clientRequest': {}})
     (received,) = simulator.received
-    assert (received.method, received.path, received.body) == ('POST', '/v1/apps/app-1/cloud_recording/acquire',
-                                                                {'cname': 'c', 'uid': '1', 'clientRequest': {}})
+    expected_body = {'cname': 'c', 'uid': '1', 'clientRequest': {}}
+    assert (received.method, received.path, received.body) == ('POST', '/v1/apps/app-1/cloud_recording/acquire', expected_body)
     assert received.headers['authorization'].startswith('Basic ')
 
 
