@@ -36,7 +36,7 @@ def collections_path(tmp_path_factory):
     return str(installed)
 
 
-def run_playbook(collections_path, tmp_path, playbook, extra_vars, *options, env=None):
+def run_playbook(collections_path, tmp_path, playbook, extra_vars, *options, env=None, expect_failure=False):
     vars_file = tmp_path / 'vars.json'
     vars_file.write_text(json.dumps(extra_vars))
     child_env = {key: value for key, value in os.environ.items() if not key.startswith(('AGORA_', 'ANSIBLE_'))}
@@ -49,7 +49,7 @@ def run_playbook(collections_path, tmp_path, playbook, extra_vars, *options, env
                           capture_output=True, text=True, env=child_env, timeout=600, check=False)
     output = proc.stdout + proc.stderr
     (tmp_path / 'output.txt').write_text(output)
-    assert proc.returncode == 0, output[-4000:]
+    assert (proc.returncode != 0) == expect_failure, output[-4000:]
     return output
 
 
@@ -90,3 +90,69 @@ def test_example_teardown_is_changed_then_ok(collections_path, tmp_path, simulat
     assert len(re.findall(r'^changed: \[localhost\]', second, re.M)) == 0
     assert first.count('stopped, upload uploaded') == 3
     assert second.count('already_stopped, upload unknown') == 3
+
+
+def teardown_env(simulator):
+    return {'AGORA_CUSTOMER_ID': CUSTOMER_ID, 'AGORA_CUSTOMER_SECRET': CUSTOMER_SECRET, 'AGORA_API_BASE_URL': simulator.url}
+
+
+def read_report(report_dir):
+    with open(os.path.join(report_dir, 'teardown-report.json'), encoding='utf-8') as handle:
+        report = json.load(handle)
+    with open(os.path.join(report_dir, 'teardown-summary.txt'), encoding='utf-8') as handle:
+        return report, handle.read()
+
+
+def test_teardown_role_reports_and_is_idempotent(collections_path, tmp_path, simulator):
+    recordings = [simulator.seed(mode='mix'), simulator.seed(mode='web'), simulator.seed(publishing=False)]
+    exported = tmp_path / 'recordings.json'
+    exported.write_text(json.dumps({'recordings': [item.describe() for item in recordings[:2]]}))
+    report_dir = str(tmp_path / 'report')
+    extra_vars = {'recording_teardown_recordings_file': str(exported), 'recording_teardown_report_dir': report_dir,
+                  'recording_teardown_recordings': [recordings[2].describe()], 'recording_teardown_require_upload': True}
+    playbook = os.path.join(HERE, 'teardown_role.yml')
+
+    first = run_playbook(collections_path, tmp_path, playbook, extra_vars, env=teardown_env(simulator))
+    report, summary = read_report(report_dir)
+    assert report['summary']['outcome'] == {'stopped': 3, 'already_stopped': 0}
+    assert report['summary']['upload_status']['uploaded'] == 2 and report['summary']['upload_status']['no_data'] == 1
+    assert [item['sid'] for item in report['recordings']] == [item.sid for item in recordings]
+    assert 'stopped now:     3' in summary and 'All files are confirmed uploaded' in summary
+    assert re.search(r'localhost\s+: ok=\d+\s+changed=2 ', first)  # the stop, and the report directory
+
+    second = run_playbook(collections_path, tmp_path, playbook, extra_vars, env=teardown_env(simulator))
+    report, summary = read_report(report_dir)
+    assert re.search(r'localhost\s+: ok=\d+\s+changed=0 ', second)
+    assert report['summary']['outcome'] == {'stopped': 0, 'already_stopped': 3}
+    # Agora has forgotten the recordings; the upload states come from the first report, so require_upload still passes.
+    assert [item['upload_status_from'] for item in report['recordings']] == ['previous_report'] * 3
+    assert report['summary']['upload_status']['uploaded'] == 2
+
+
+def test_teardown_role_fails_after_reporting_unconfirmed_uploads_and_failures(collections_path, tmp_path, simulator):
+    pending, broken, fine = simulator.seed(), simulator.seed(), simulator.seed()
+    simulator.add_fault(gateway_404(sid=broken.sid, times=None))
+    report_dir = str(tmp_path / 'report')
+    extra_vars = {'recording_teardown_report_dir': report_dir, 'recording_teardown_require_upload': True,
+                  'recording_teardown_recordings': [dict(pending.describe(), async_stop=True), broken.describe(), fine.describe()]}
+    output = run_playbook(collections_path, tmp_path, os.path.join(HERE, 'teardown_role.yml'), extra_vars,
+                          env=teardown_env(simulator), expect_failure=True)
+    assert '1 of 3 recordings could not be stopped' in output and broken.sid in output
+    report, summary = read_report(report_dir)
+    assert report['summary']['failed'] == 1 and report['summary']['outcome']['stopped'] == 2
+    assert 'Files not confirmed uploaded (2)' in summary and pending.sid in summary and broken.sid in summary
+    assert simulator.recording(fine.sid).state != 'recording'
+
+    simulator.clear_faults()
+    extra_vars['recording_teardown_recordings'] = [dict(pending.describe(), async_stop=True), broken.describe()]
+    output = run_playbook(collections_path, tmp_path, os.path.join(HERE, 'teardown_role.yml'), extra_vars,
+                          env=teardown_env(simulator), expect_failure=True)
+    assert "1 recording(s) have files not confirmed uploaded: %s" % pending.sid in output
+
+
+def test_teardown_role_refuses_bad_input_before_anything_runs(collections_path, tmp_path, simulator):
+    extra_vars = {'recording_teardown_concurrency': 'many', 'recording_teardown_report_dir': str(tmp_path / 'report')}
+    output = run_playbook(collections_path, tmp_path, os.path.join(HERE, 'teardown_role.yml'), extra_vars,
+                          env=teardown_env(simulator), expect_failure=True)
+    assert 'recording_teardown_concurrency' in output
+    assert simulator.received == [] and not os.path.exists(tmp_path / 'report')
