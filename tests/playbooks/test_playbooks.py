@@ -7,33 +7,18 @@
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import re
 import subprocess
 import sys
 
-import pytest
 
 from agora_test_support import CUSTOMER_ID, CUSTOMER_SECRET, REPO_ROOT
 from agora_simulator import gateway_404
 
 BIN = os.path.dirname(sys.executable)
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-@pytest.fixture(scope='session')
-def collections_path(tmp_path_factory):
-    """Build the Galaxy tarball and install it into a temp path, as `ansible-galaxy collection install` users do."""
-    work = tmp_path_factory.mktemp('galaxy')
-    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', '--output-path', str(work), REPO_ROOT],
-                   check=True, capture_output=True, timeout=300)
-    (tarball,) = glob.glob(str(work / 'agora-cloud_recording-*.tar.gz'))
-    installed = work / 'collections'
-    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', '-p', str(installed), tarball],
-                   check=True, capture_output=True, timeout=300, env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(installed)))
-    return str(installed)
 
 
 def run_playbook(collections_path, tmp_path, playbook, extra_vars, *options, env=None, expect_failure=False):
