@@ -12,7 +12,7 @@ PYTHON311 ?= $(call find_python,3.11)
 VENV := .venv
 VENV_COMPAT := .venv-compat
 
-.PHONY: demo test test-units test-playbooks test-compat test-sanity clean
+.PHONY: demo test test-units test-playbooks test-compat test-sanity benchmark clean
 
 $(VENV)/.installed: tests/requirements.txt
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 is needed (ansible-core 2.21): install it, or set PYTHON312=/path/to/python3.12"; exit 1; }
@@ -34,7 +34,7 @@ demo: $(VENV)/.installed
 test: test-sanity test-units test-playbooks test-compat
 
 test-units: $(VENV)/.installed
-	$(VENV)/bin/python -m pytest tests/unit
+	$(VENV)/bin/python -m pytest tests/unit tests/benchmark
 
 test-playbooks: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest tests/playbooks
@@ -47,6 +47,10 @@ test-compat: $(VENV_COMPAT)/.installed
 test-sanity: $(VENV)/.installed $(VENV_COMPAT)/.installed
 	scripts/ansible-test.sh $(VENV) 3.12 sanity --venv
 	scripts/ansible-test.sh $(VENV_COMPAT) 3.11 sanity --venv
+
+# Timings for docs/performance.md (about 20 minutes): writes build/benchmark.json and prints the table.
+benchmark: $(VENV)/.installed
+	$(VENV)/bin/python benchmarks/teardown.py --runs 3 --loop-runs 1 --output build/benchmark.json
 
 clean:
 	rm -rf $(VENV) $(VENV_COMPAT) build tests/output .pytest_cache

@@ -20,6 +20,7 @@ import http.server
 import json
 import random
 import re
+import signal
 import socket
 import sys
 import threading
@@ -205,6 +206,11 @@ class AgoraSimulator:
             resource_id = self._new_resource(app_id, cname or 'channel-%d' % (len(self._recordings) + 1), uid)
             recording = self._new_recording(app_id, resource_id, mode, {}, **attributes)
         return recording
+
+    def stats(self) -> dict[str, int]:
+        """Counts for benchmarks: requests, 429s, stops, and recordings still running."""
+        return {'requests': len(self.received), 'rate_limited': self.rate_limited, 'stops': len(self.requests_for('stop')),
+                'still_recording': sum(1 for item in self._recordings.values() if item.state == 'recording')}
 
     def recording(self, sid: str) -> Recording:
         return self._recordings[sid]
@@ -502,6 +508,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--empty-channel', action='append', default=[],
                         help='a channel where nobody publishes: its stop answers 206 code 435 (repeatable)')
     parser.add_argument('--lifetime', type=float, default=3600.0, help='stop serving after this many seconds')
+    parser.add_argument('--stats-file', help='on exit (SIGTERM or --lifetime), write request counts here as JSON')
     parser.add_argument('--ready-file', help='write {"url": ..., "recordings": [...]} here once serving')
     args = parser.parse_args(argv)
 
@@ -517,11 +524,16 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.ready_file, 'w', encoding='utf-8') as handle:
             handle.write(ready)
     print(ready, flush=True)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
         time.sleep(args.lifetime)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
-    simulator.stop()
+    finally:
+        simulator.stop()
+        if args.stats_file:
+            with open(args.stats_file, 'w', encoding='utf-8') as handle:
+                json.dump(simulator.stats(), handle)
     return 0
 
 

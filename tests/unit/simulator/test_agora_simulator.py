@@ -94,3 +94,30 @@ def test_latency_is_added_to_every_answer(session):
 def test_refuses_to_serve_beyond_loopback():
     with pytest.raises(ValueError):
         AgoraSimulator(host='0.0.0.0')
+
+
+def test_sync_stop_waits_for_the_upload_and_async_does_not(session):
+    sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, upload_delay=0.5).start()
+    try:
+        timings = {}
+        for async_stop in (True, False):
+            base = start_recording(sim, session, cname='c-%s' % async_stop)
+            began = time.monotonic()
+            answer = session.post(base + '/stop', json={'cname': 'c-%s' % async_stop, 'uid': '527841',
+                                                        'clientRequest': {'async_stop': async_stop}})
+            timings[async_stop] = time.monotonic() - began
+            assert answer.status_code == 200
+    finally:
+        sim.stop()
+    assert timings[False] >= 0.5 > timings[True]
+
+
+def test_rate_limit_answers_429_per_app_id(session):
+    sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, rate_limit=3).start()
+    try:
+        statuses = [session.post(api(sim, 'app-a') + '/acquire', json={'cname': 'c', 'uid': '1'}).status_code for dummy in range(4)]
+        other_app = session.post(api(sim, 'app-b') + '/acquire', json={'cname': 'c', 'uid': '1'})
+    finally:
+        sim.stop()
+    assert statuses == [200, 200, 200, 429] and other_app.status_code == 200
+    assert sim.stats()['rate_limited'] == 1
