@@ -248,10 +248,9 @@ def table(report: dict) -> str:
     lines = ['setting    N    approach  seconds  x bound  RSS MiB  429s',
              '---------  ---  --------  -------  -------  -------  ----']
     for row in report['rows']:
-        bound = row['bound'] or float('nan')
-        lines.append('%-9s  %-3d  %-8s  %7.2f  %7.2f  %7.1f  %4d' % (
-            row['setting'], row['n'], row['approach'], row['seconds'], row['seconds'] / bound if row['bound'] else float('nan'),
-            row['rss_mib'], row['rate_limited']))
+        ratio = '%7.2f' % (row['seconds'] / row['bound']) if row['bound'] else '      -'
+        lines.append('%-9s  %-3d  %-8s  %7.2f  %s  %7.1f  %4d' % (
+            row['setting'], row['n'], row['approach'], row['seconds'], ratio, row['rss_mib'], row['rate_limited']))
     lines.append('Ansible start-up: %.2f s (the batch task with no recordings; a one-task ping playbook: %.2f s)'
                  % (report['startup_seconds'], report['ping_playbook_seconds']))
     if report['module_memory']:

@@ -61,6 +61,10 @@ def _stop_item(client: AgoraClient, item: BatchItem, check_mode: bool) -> dict[s
         outcome = client.query(item.recording) if check_mode else client.stop(item.recording, item.async_stop)
     except AgoraError as exc:
         return failed_result(item.recording, exc)
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        # One recording's surprise must not cost the report of all the others.
+        return failed_result(item.recording, AgoraError('unexpected error %s: %s; the recording may still be running: '
+                                                        'run the task again, and report this error' % (type(exc).__name__, exc)))
     return dict(recording_result(item.recording, outcome), failed=False)
 
 

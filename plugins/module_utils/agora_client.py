@@ -147,14 +147,15 @@ def validate_base_url(url: str, option: str) -> str:
 def _exception_chain(exc: BaseException) -> list[BaseException]:
     """The exception and what caused it, through requests' and urllib3's wrappers."""
     seen: list[BaseException] = []
-    pending: list[BaseException | None] = [exc]
+    pending: list[BaseException] = [exc]
     while pending and len(seen) < 20:
         current = pending.pop(0)
-        if current is None or any(current is known for known in seen):
+        if any(current is known for known in seen):
             continue
         seen.append(current)
-        pending.extend([getattr(current, 'reason', None), current.__cause__, current.__context__])
-        pending.extend(arg for arg in current.args if isinstance(arg, BaseException))
+        linked = [getattr(current, 'reason', None), current.__cause__, current.__context__, *current.args]
+        # ssl.SSLError's ``reason`` is a string; only exceptions lead further down the chain.
+        pending.extend(item for item in linked if isinstance(item, BaseException))
     return seen
 
 
@@ -175,6 +176,8 @@ def describe_transport_error(exc: Exception, timeout: float) -> str:
         return 'connection refused'
     if any(isinstance(item, (ConnectionResetError, BrokenPipeError)) for item in chain) or 'RemoteDisconnected' in names:
         return 'the connection was closed before an answer arrived'
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return 'the answer broke off midway; the request may still have reached Agora'
     return 'connection failed (%s)' % chain[-1].__class__.__name__
 
 
@@ -237,7 +240,8 @@ class AgoraClient:
         self._sleep = sleep
         self._session = requests.Session()
         self._session.auth = (customer_id, customer_secret)
-        self._session.verify = validate_certs
+        # Passed on every request: a session-level verify=False loses to REQUESTS_CA_BUNDLE (requests#3829).
+        self._verify = validate_certs
         self._session.headers['User-Agent'] = USER_AGENT
         # One pooled connection per worker thread, so concurrent stops reuse their TLS sessions.
         adapter = requests.adapters.HTTPAdapter(pool_maxsize=max_connections)
@@ -248,7 +252,8 @@ class AgoraClient:
         self._session.close()
 
     def _send_once(self, base_url: str, method: str, path: str, body: dict[str, Any] | None) -> Answer:
-        response = self._session.request(method, base_url + path, json=body, timeout=self._timeout, allow_redirects=False)
+        response = self._session.request(method, base_url + path, json=body, timeout=self._timeout, verify=self._verify,
+                                         allow_redirects=False)
         decoded, text = decode_body(response.content)
         return Answer(response.status_code, decoded, text, response.headers.get('x-request-id'),
                       parse_retry_after(response.headers.get('retry-after')))
@@ -266,8 +271,10 @@ class AgoraClient:
             base_url = self._base_urls[index]
             try:
                 answer = self._send_once(base_url, method, path, body)
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
-                may_have_acted = may_have_acted or isinstance(exc, requests.exceptions.ReadTimeout)
+            except requests.exceptions.RequestException as exc:
+                # The request went out when the answer timed out or broke off midway: it may have taken effect.
+                may_have_acted = may_have_acted or isinstance(exc, (requests.exceptions.ReadTimeout,
+                                                                    requests.exceptions.ChunkedEncodingError))
                 failures.append('%s: %s' % (base_url, describe_transport_error(exc, self._timeout)))
                 continue
             with self._base_lock:

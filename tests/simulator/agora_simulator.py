@@ -22,6 +22,7 @@ import random
 import re
 import signal
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -53,7 +54,8 @@ class Fault:
     """A scripted misbehaviour. Matches requests by action, sid and app_id (None matches any).
 
     ``status`` replaces the answer (``body``: a dict or list is sent as JSON, a str as it is, None as an empty body);
-    ``drop`` closes the connection without an answer; ``delay`` waits before answering. With ``after`` the request
+    ``drop`` closes the connection without an answer; ``truncate`` sends the headers and half the body, then closes;
+    ``delay`` waits before answering. With ``after`` the request
     takes its normal effect first (a stop stops), and only the answer the client sees is replaced.
     """
 
@@ -63,6 +65,7 @@ class Fault:
     content_type: str = 'application/json'
     delay: float = 0.0
     drop: bool = False
+    truncate: bool = False
     after: bool = False
     times: int | None = 1
     action: str | None = None
@@ -141,7 +144,8 @@ class AgoraSimulator:
 
     def __init__(self, customer_id: str = 'demo-customer-id', customer_secret: str = 'demo-customer-secret',
                  host: str = '127.0.0.1', port: int = 0, latency: float = 0.0, exit_seconds: float = 0.0,
-                 web_payload_key: str = 'playload', rate_limit: int = 0, upload_delay: float = 0.0) -> None:
+                 web_payload_key: str = 'playload', rate_limit: int = 0, upload_delay: float = 0.0,
+                 tls: tuple[str, str] | None = None) -> None:
         if host not in LOOPBACK_HOSTS:
             raise ValueError('the simulator serves on loopback only, not on %s' % host)
         self.credentials = (customer_id, customer_secret)
@@ -155,6 +159,8 @@ class AgoraSimulator:
         # Seconds a synchronous stop waits for its upload before answering.
         self.upload_delay = upload_delay
         self.rate_limited = 0
+        # (certificate file, key file): serve HTTPS, to exercise certificate checks.
+        self.tls = tls
         self._recent: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
         self.empty_channels: set[str] = set()
         self.received: list[Received] = []
@@ -170,12 +176,16 @@ class AgoraSimulator:
     @property
     def url(self) -> str:
         host = '[%s]' % self.host if ':' in self.host else self.host
-        return 'http://%s:%d' % (host, self.port)
+        return '%s://%s:%d' % ('https' if self.tls else 'http', host, self.port)
 
     def start(self) -> 'AgoraSimulator':
         server_class = _IPv6Server if ':' in self.host else _Server
         self._server = server_class((self.host, self.port), _Handler)
         self._server.simulator = self  # type: ignore[attr-defined]
+        if self.tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name='agora-simulator', daemon=True)
         self._thread.start()
@@ -482,11 +492,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             payload = json.dumps(fault.body).encode('utf-8')
         if fault.status is None:
             raise ValueError('a fault needs a status unless it drops the connection')
+        if fault.truncate:
+            payload = payload or b'{"padding": "' + b'x' * 64 + b'"}'
+            self._write(fault.status, payload[:len(payload) // 2], fault.content_type,
+                        dict(fault.headers, **{'Content-Length': str(len(payload))}))
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         self._write(fault.status, payload, fault.content_type, fault.headers)
 
     def _write(self, status: int, payload: bytes, content_type: str, headers: dict[str, str]) -> None:
-        lines = ['HTTP/1.1 %d %s' % (status, self.responses.get(status, ('',))[0]),
-                 'Content-Type: ' + content_type, 'Content-Length: %d' % len(payload)]
+        headers = dict({'Content-Type': content_type, 'Content-Length': str(len(payload))}, **headers)
+        lines = ['HTTP/1.1 %d %s' % (status, self.responses.get(status, ('',))[0])]
         lines += ['%s: %s' % item for item in headers.items()]
         try:
             self.wfile.write(('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1') + payload)

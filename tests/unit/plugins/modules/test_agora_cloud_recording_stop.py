@@ -404,3 +404,74 @@ class TestConnectionOptions:
             other.stop()
         assert result['failed'] is True and 'HTTP 503' in result['msg']
         assert other.received == []
+
+
+@pytest.fixture(scope='module')
+def self_signed(tmp_path_factory):
+    """A certificate for 127.0.0.1 that no CA vouches for."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    import ipaddress
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, '127.0.0.1')])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address('127.0.0.1'))]), critical=False)
+            .sign(key, hashes.SHA256()))
+    folder = tmp_path_factory.mktemp('tls')
+    cert_file, key_file = folder / 'cert.pem', folder / 'key.pem'
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
+class TestTls:
+    def test_untrusted_certificate_fails_saying_so(self, self_signed):
+        sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, tls=self_signed).start()
+        try:
+            result = stop(sim, sim.seed(), retries=0)
+        finally:
+            sim.stop()
+        assert sim.url.startswith('https://')
+        assert result['failed'] is True and 'TLS failed' in result['msg'] and 'certificate is not trusted' in result['msg']
+        assert sim.received == []
+
+    def test_validate_certs_false_accepts_it(self, self_signed):
+        sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, tls=self_signed).start()
+        try:
+            result = stop(sim, sim.seed(), validate_certs=False)
+        finally:
+            sim.stop()
+        assert result['recording']['outcome'] == 'stopped'
+
+    def test_trusted_through_the_ca_bundle(self, self_signed):
+        sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, tls=self_signed).start()
+        try:
+            recording = sim.seed()
+            result = run_module(stop_args(sim, recording), env={'REQUESTS_CA_BUNDLE': self_signed[0]})
+        finally:
+            sim.stop()
+        assert result['recording']['outcome'] == 'stopped'
+
+
+class TestBrokenAnswers:
+    def test_answer_breaking_off_midway_is_retried(self, simulator):
+        recording = simulator.seed()
+        simulator.add_fault(Fault(status=200, body={'serverResponse': {'uploadingStatus': 'uploaded'}}, truncate=True,
+                                  action='stop'))
+        rec = stop(simulator, recording)['recording']
+        assert (rec['outcome'], rec['upload_status'], rec['attempts']) == ('stopped', 'uploaded', 2)
+
+    def test_stop_that_took_effect_before_the_answer_broke_off_counts_as_stopped(self, simulator):
+        recording = simulator.seed()
+        simulator.add_fault(Fault(status=200, body={'serverResponse': {}}, truncate=True, after=True, action='stop'))
+        rec = stop(simulator, recording)['recording']
+        assert (rec['outcome'], rec['upload_status'], rec['http_status']) == ('stopped', 'unknown', 404)
