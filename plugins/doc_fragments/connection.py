@@ -19,7 +19,9 @@ options:
   customer_secret:
     description:
       - The customer secret that goes with O(customer_id). It is never shown in any output, warning, error or log.
-      - Required. If not set, the value of the E(AGORA_CUSTOMER_SECRET) environment variable is used.
+      - Required. If not set, the value of the E(AGORA_CUSTOMER_SECRET) environment variable is used, and if that is
+        not set either, the contents of the file that E(AGORA_CUSTOMER_SECRET_FILE) names (as the AWX credential type
+        in C(extensions/awx/credential_type.yml) injects it, so that the secret is not in the job's environment).
     type: str
   api_base_url:
     description:

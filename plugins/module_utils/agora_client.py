@@ -12,6 +12,7 @@ the time of a batch). Its methods keep no per-call state on the instance, so man
 from __future__ import annotations
 
 import ipaddress
+import os
 import threading
 import time
 import traceback
@@ -41,6 +42,9 @@ else:
     REQUESTS_IMPORT_ERROR = None
 
 DEFAULT_API_BASE_URL = 'https://api.sd-rtn.com'
+# AWX can hand the secret over as a file, which keeps it out of the job's environment (ansible-runner writes the
+# environment into its artifacts).
+SECRET_FILE_ENV = 'AGORA_CUSTOMER_SECRET_FILE'
 USER_AGENT = 'ansible-collection-agora.cloud_recording'
 MODES = ('individual', 'mix', 'web')
 RECORDING_KEYS = ('app_id', 'resource_id', 'sid', 'mode', 'cname', 'uid')
@@ -347,16 +351,36 @@ def _require_positive(value: float, option: str, allow_zero: bool) -> None:
         raise AgoraError('%s must be %s; got %s.' % (option, 'zero or more' if allow_zero else 'more than zero', value))
 
 
+def load_secret_file(params: dict[str, Any], no_log_values: set[str]) -> None:
+    """Fill customer_secret from the file named by AGORA_CUSTOMER_SECRET_FILE when no other source gave it.
+
+    The value joins ``no_log_values`` so that Ansible masks it like an option marked no_log.
+    """
+    path = os.environ.get(SECRET_FILE_ENV)
+    if params.get('customer_secret') or not path:
+        return
+    try:
+        with open(path, encoding='utf-8') as handle:
+            secret = handle.read().strip()
+    except OSError as exc:
+        raise AgoraError('%s names %s, which cannot be read (%s).' % (SECRET_FILE_ENV, path, exc.strerror))
+    if not secret:
+        raise AgoraError('%s names %s, which is empty.' % (SECRET_FILE_ENV, path))
+    no_log_values.add(secret)
+    params['customer_secret'] = secret
+
+
 def client_from_params(params: dict[str, Any], not_found_recheck: float = 0.0, rate_limit: float = 0.0,
                        concurrency: int = 1) -> AgoraClient:
     """Check the connection options and build the client, or raise AgoraError saying what to fix.
 
     ``rate_limit`` is requests per second per App ID (0: no pacing); ``concurrency`` the worker threads that share it.
     """
-    for option, env in (('customer_id', 'AGORA_CUSTOMER_ID'), ('customer_secret', 'AGORA_CUSTOMER_SECRET')):
+    for option, sources in (('customer_id', 'AGORA_CUSTOMER_ID'),
+                            ('customer_secret', 'AGORA_CUSTOMER_SECRET (or %s)' % SECRET_FILE_ENV)):
         if not params.get(option):
             raise AgoraError('%s is not set: pass it to the task or export %s (in AWX, attach the Agora credential).'
-                             % (option, env))
+                             % (option, sources))
     base_urls = [validate_base_url(params['api_base_url'], 'api_base_url')]
     base_urls += [validate_base_url(url, 'fallback_base_urls') for url in params['fallback_base_urls']]
     _require_positive(params['timeout'], 'timeout', allow_zero=False)

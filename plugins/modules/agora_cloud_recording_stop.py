@@ -367,6 +367,7 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils.agora_client
     AgoraError,
     client_from_params,
     connection_argument_spec,
+    load_secret_file,
     recording_from_params,
     recording_result,
 )
@@ -437,6 +438,7 @@ def main() -> None:
     params = module.params
     batch = params['recordings'] is not None
     try:
+        load_secret_file(params, module.no_log_values)
         client = client_from_params(params, params['not_found_recheck'], params['rate_limit'],
                                     params['concurrency'] if batch else 1)
         try:

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import socket
 
 import pytest
@@ -356,6 +357,33 @@ class TestConnectionOptions:
         env = {'AGORA_CUSTOMER_ID': CUSTOMER_ID, 'AGORA_CUSTOMER_SECRET': CUSTOMER_SECRET, 'AGORA_API_BASE_URL': simulator.url}
         result = run_module(dict(recording.describe(), retry_delays=FAST_RETRIES), env=env)
         assert result['changed'] is True and result['recording']['outcome'] == 'stopped'
+
+    def test_secret_from_the_file_awx_injects(self, simulator, tmp_path):
+        secret_file = tmp_path / 'secret'
+        secret_file.write_text(CUSTOMER_SECRET + '\n')
+        recording = simulator.seed()
+        env = {'AGORA_CUSTOMER_ID': CUSTOMER_ID, 'AGORA_CUSTOMER_SECRET_FILE': str(secret_file), 'AGORA_API_BASE_URL': simulator.url}
+        result = run_module(dict(recording.describe(), retry_delays=FAST_RETRIES), env=env)
+        assert result['recording']['outcome'] == 'stopped'
+
+    def test_secret_from_the_file_is_masked_like_a_no_log_option(self, simulator, tmp_path):
+        secret_file = tmp_path / 'secret'
+        secret_file.write_text(CUSTOMER_SECRET)
+        # A value that holds the secret comes back masked: Ansible knows the file's contents are secret.
+        env = {'AGORA_CUSTOMER_SECRET_FILE': str(secret_file)}
+        result = run_module(dict(stop_args(simulator, simulator.seed(), cname='channel-' + CUSTOMER_SECRET), customer_secret=None),
+                            env=env)
+        assert 'channel-********' in json.dumps(result)
+
+    @pytest.mark.parametrize('content, words', [(None, 'cannot be read'), ('  \n', 'is empty')])
+    def test_unusable_secret_file_is_named(self, simulator, tmp_path, content, words):
+        secret_file = tmp_path / 'secret'
+        if content is not None:
+            secret_file.write_text(content)
+        args = dict(stop_args(simulator, simulator.seed()), customer_secret=None)
+        result = run_module(args, env={'AGORA_CUSTOMER_SECRET_FILE': str(secret_file)})
+        assert result['failed'] is True and 'AGORA_CUSTOMER_SECRET_FILE' in result['msg'] and words in result['msg']
+        assert simulator.received == []
 
     @pytest.mark.parametrize('missing, env_name', [('customer_id', 'AGORA_CUSTOMER_ID'), ('customer_secret', 'AGORA_CUSTOMER_SECRET')])
     def test_missing_credentials_say_where_to_set_them(self, simulator, missing, env_name):
