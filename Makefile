@@ -12,7 +12,7 @@ PYTHON311 ?= $(call find_python,3.11)
 VENV := .venv
 VENV_COMPAT := .venv-compat
 
-.PHONY: demo test test-units test-playbooks test-compat test-sanity benchmark clean
+.PHONY: demo test test-units test-integration test-playbooks test-compat test-sanity benchmark clean
 
 $(VENV)/.installed: tests/requirements.txt
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 is needed (ansible-core 2.21): install it, or set PYTHON312=/path/to/python3.12"; exit 1; }
@@ -31,10 +31,16 @@ $(VENV_COMPAT)/.installed: tests/requirements-compat.txt
 demo: $(VENV)/.installed
 	scripts/demo.sh $(VENV)
 
-test: test-sanity test-units test-playbooks test-compat
+test: test-sanity test-units test-integration test-playbooks test-compat
 
+# Unit and module tests through ansible-test (as collection CI does), then the benchmark's smoke run.
 test-units: $(VENV)/.installed
-	$(VENV)/bin/python -m pytest tests/unit tests/benchmark
+	scripts/ansible-test.sh $(VENV) 3.12 units --venv
+	$(VENV)/bin/python -m pytest tests/benchmark
+
+# An ansible-test integration target that starts the simulator and runs the module against it.
+test-integration: $(VENV)/.installed
+	scripts/ansible-test.sh $(VENV) 3.12 integration --venv
 
 test-playbooks: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest tests/playbooks

@@ -47,7 +47,8 @@ def run_module(args: dict[str, Any], check_mode: bool = False, env: dict[str, st
         module_args['_ansible_check_mode'] = True
     child_env = {key: value for key, value in os.environ.items() if not key.startswith('AGORA_')}
     child_env.update(env or {})
-    child_env['PYTHONPATH'] = COLLECTIONS_ROOT
+    # Keep what the test runner put on the path (ansible-test provides ansible-core that way).
+    child_env['PYTHONPATH'] = os.pathsep.join(filter(None, [COLLECTIONS_ROOT, os.environ.get('PYTHONPATH')]))
     proc = subprocess.run([sys.executable, MODULE], input=json.dumps({'ANSIBLE_MODULE_ARGS': module_args}),
                           capture_output=True, text=True, env=child_env, timeout=120, check=False)
     output = proc.stdout + proc.stderr
