@@ -12,7 +12,7 @@ PYTHON311 ?= $(call find_python,3.11)
 VENV := .venv
 VENV_COMPAT := .venv-compat
 
-.PHONY: demo test test-units test-integration test-playbooks test-compat test-sanity benchmark clean
+.PHONY: demo test test-units test-integration test-playbooks test-compat test-sanity test-docs docs benchmark clean
 
 $(VENV)/.installed: tests/requirements.txt
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 is needed (ansible-core 2.21): install it, or set PYTHON312=/path/to/python3.12"; exit 1; }
@@ -31,7 +31,7 @@ $(VENV_COMPAT)/.installed: tests/requirements-compat.txt
 demo: $(VENV)/.installed
 	scripts/demo.sh $(VENV)
 
-test: test-sanity test-units test-integration test-playbooks test-compat
+test: test-sanity test-docs test-units test-integration test-playbooks test-compat
 
 # Unit and module tests through ansible-test (as collection CI does), then the benchmark's smoke run.
 test-units: $(VENV)/.installed
@@ -53,6 +53,14 @@ test-compat: $(VENV_COMPAT)/.installed
 test-sanity: $(VENV)/.installed $(VENV_COMPAT)/.installed
 	scripts/ansible-test.sh $(VENV) 3.12 sanity --venv
 	scripts/ansible-test.sh $(VENV_COMPAT) 3.11 sanity --venv
+
+# The generated reference (docs/reference) must match the code; the docs and changelog fragments must lint clean.
+test-docs: $(VENV)/.installed
+	scripts/docs.sh $(VENV) --check
+	$(VENV)/bin/antsibull-changelog lint
+
+docs: $(VENV)/.installed
+	scripts/docs.sh $(VENV)
 
 # Timings for docs/performance.md (about 20 minutes): writes build/benchmark.json and prints the table.
 benchmark: $(VENV)/.installed

@@ -8,7 +8,6 @@
 set -euo pipefail
 venv=$(cd "$1" && pwd); python_version=$2; shift 2
 root=$(cd "$(dirname "$0")/.." && pwd)
-target="$root/build/ansible-test/ansible_collections/agora/cloud_recording"
 
 pip_version=$("$venv/bin/python" - <<'PY'
 import inspect, re
@@ -20,8 +19,7 @@ cache="$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
 mkdir -p "$(dirname "$cache")"
 cp "$root/tests/sanity/get_pip_offline.py" "$cache"
 
-rm -rf "$target" && mkdir -p "$target"
-(cd "$root" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$target")
+target=$("$root/scripts/collection-tree.sh" "$root/build/ansible-test")
 cd "$target"
 git init -q && git add -A   # ansible-test lists a collection's files through git when it finds a repository
 export LC_ALL=C.UTF-8
