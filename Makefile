@@ -45,8 +45,10 @@ test-integration: $(VENV)/.installed
 test-playbooks: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest tests/playbooks
 
-# The playbook tests once more on the oldest supported pair: ansible-core 2.19 on Python 3.11.
+# Units, the integration target and the playbook tests once more on the oldest supported pair: ansible-core 2.19 on Python 3.11.
 test-compat: $(VENV_COMPAT)/.installed
+	scripts/ansible-test.sh $(VENV_COMPAT) 3.11 units --venv
+	scripts/ansible-test.sh $(VENV_COMPAT) 3.11 integration --venv
 	$(VENV_COMPAT)/bin/python -m pytest tests/playbooks
 
 # ansible-test sanity, no ignore entries, on both supported pairs (see scripts/ansible-test.sh for the offline set-up).
