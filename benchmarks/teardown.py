@@ -32,6 +32,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'support'))
+from agora_test_support import install_collection  # noqa: E402  (needs the path above)
+
 SIMULATOR = os.path.join(ROOT, 'tests', 'simulator', 'agora_simulator.py')
 BIN = os.path.dirname(sys.executable)
 CUSTOMER_ID, CUSTOMER_SECRET = 'bench-customer-id', 'bench-customer-secret'
@@ -101,13 +104,13 @@ def run_measured(command: list[str], env: dict[str, str], log_path: str) -> tupl
 class Simulator:
     """A simulator process of its own, so its threads never share a GIL with what is measured."""
 
-    def __init__(self, workdir: str, count: int, rate_limit: int) -> None:
+    def __init__(self, workdir: str, count: int, rate_limit: int, latency: float = LATENCY) -> None:
         self.ready = os.path.join(workdir, 'ready.json')
         self.stats_file = os.path.join(workdir, 'stats.json')
         for path in (self.ready, self.stats_file):
             if os.path.exists(path):
                 os.remove(path)
-        self.proc = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--latency', str(LATENCY),
+        self.proc = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--latency', str(latency),
                                       '--rate-limit', str(rate_limit), '--seed', str(count), '--lifetime', '3600',
                                       '--customer-id', CUSTOMER_ID, '--customer-secret', CUSTOMER_SECRET,
                                       '--ready-file', self.ready, '--stats-file', self.stats_file],
@@ -203,45 +206,23 @@ def startup_seconds(workdir: str, env: dict[str, str], runs: int, playbook: str,
 
 def module_memory(workdir: str, env: dict[str, str], count: int) -> float:
     """Peak RSS (MiB) of the module process stopping `count` recordings in one batch, no latency, no limit."""
-    ready = os.path.join(workdir, 'memory-ready.json')
-    simulator = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--seed', str(count), '--lifetime', '600',
-                                  '--customer-id', CUSTOMER_ID, '--customer-secret', CUSTOMER_SECRET, '--ready-file', ready],
-                                 stdout=subprocess.DEVNULL)
+    simulator = Simulator(workdir, count, 0, latency=0.0)
     try:
-        deadline = time.monotonic() + 30
-        while not os.path.exists(ready) or not os.path.getsize(ready):
-            if time.monotonic() > deadline:
-                raise RuntimeError('the simulator did not start')
-            time.sleep(0.05)
-        time.sleep(0.05)
-        with open(ready, encoding='utf-8') as handle:
-            info = json.load(handle)
-        args = {'ANSIBLE_MODULE_ARGS': {'customer_id': CUSTOMER_ID, 'customer_secret': CUSTOMER_SECRET, 'api_base_url': info['url'],
-                                        'recordings': info['recordings'], 'rate_limit': 0}}
+        args = {'ANSIBLE_MODULE_ARGS': {'customer_id': CUSTOMER_ID, 'customer_secret': CUSTOMER_SECRET, 'api_base_url': simulator.url,
+                                        'recordings': simulator.recordings, 'rate_limit': 0}}
         args_file = os.path.join(workdir, 'memory-args.json')
         with open(args_file, 'w', encoding='utf-8') as handle:
             json.dump(args, handle)
         module = os.path.join(ROOT, 'plugins', 'modules', 'agora_cloud_recording_stop.py')
-        elapsed, rss, code = run_measured([sys.executable, module, args_file], env, os.path.join(workdir, 'memory.log'))
-        with open(os.path.join(workdir, 'memory.log'), encoding='utf-8') as handle:
+        log = os.path.join(workdir, 'memory.log')
+        dummy_elapsed, rss, code = run_measured([sys.executable, module, args_file], env, log)
+        with open(log, encoding='utf-8') as handle:
             result = json.loads(handle.read())
         if code or result['summary']['outcome']['stopped'] != count:
             raise RuntimeError('the memory run did not stop all %d recordings' % count)
         return rss / 1024.0
     finally:
-        simulator.terminate()
-        simulator.wait(timeout=30)
-
-
-def install_collection(workdir: str) -> str:
-    """The collection as users install it: built with ansible-galaxy, installed into a temp path."""
-    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', '--force', '--output-path', workdir, ROOT],
-                   check=True, capture_output=True)
-    tarball = [name for name in os.listdir(workdir) if name.endswith('.tar.gz')][0]
-    path = os.path.join(workdir, 'collections')
-    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', '--force', '-p', path,
-                    os.path.join(workdir, tarball)], check=True, capture_output=True, env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=path))
-    return path
+        simulator.finish()
 
 
 def table(report: dict) -> str:

@@ -234,14 +234,13 @@ class AgoraClient:
 
     def __init__(self, customer_id: str, customer_secret: str, base_urls: list[str], timeout: float,
                  validate_certs: bool, policy: RetryPolicy, rate_limiter: RateLimiter | None = None,
-                 max_connections: int = 10, sleep: Callable[[float], None] = time.sleep) -> None:
+                 max_connections: int = 10) -> None:
         self._base_urls = base_urls
         self._rate_limiter = rate_limiter
         self._current_base = 0
         self._base_lock = threading.Lock()
         self._timeout = timeout
         self._policy = policy
-        self._sleep = sleep
         self._session = requests.Session()
         self._session.auth = (customer_id, customer_secret)
         # Passed on every request: a session-level verify=False loses to REQUESTS_CA_BUNDLE (requests#3829).
@@ -316,7 +315,7 @@ class AgoraClient:
                 recheck_deadline = recheck_deadline if recheck_deadline is not None else now + policy.not_found_recheck
                 if now < recheck_deadline:
                     # Agora answers 404 for up to 90 s while it moves a live recording to another server.
-                    self._sleep(min(policy.delay(rechecks), recheck_deadline - now))
+                    time.sleep(min(policy.delay(rechecks), recheck_deadline - now))
                     rechecks += 1
                     continue
             if verdict.kind == 'retry':
@@ -325,7 +324,7 @@ class AgoraClient:
                     delay = policy.delay(retries_used, answer.retry_after if answer is not None else None)
                     if http_status == 429 and self._rate_limiter is not None:
                         self._rate_limiter.slow_down(recording.app_id, delay)
-                    self._sleep(delay)
+                    time.sleep(delay)
                     retries_used += 1
                     continue
                 raise AgoraError('%s: gave up after %d attempts; the last one: %s. The recording may still be running: '

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import subprocess
@@ -55,3 +56,18 @@ def run_module(args: dict[str, Any], check_mode: bool = False, env: dict[str, st
     assert CUSTOMER_SECRET not in output
     assert 'Traceback' not in output
     return json.loads(proc.stdout)
+
+
+def install_collection(workdir: str) -> str:
+    """Build the Galaxy tarball into workdir and install it under workdir/collections, as users install it.
+
+    Uses the ansible-galaxy beside the running Python; returns the collections path.
+    """
+    galaxy = os.path.join(os.path.dirname(sys.executable), 'ansible-galaxy')
+    subprocess.run([galaxy, 'collection', 'build', '--force', '--output-path', workdir, REPO_ROOT],
+                   check=True, capture_output=True, timeout=300)
+    (tarball,) = glob.glob(os.path.join(workdir, 'agora-cloud_recording-*.tar.gz'))
+    installed = os.path.join(workdir, 'collections')
+    subprocess.run([galaxy, 'collection', 'install', '--force', '-p', installed, tarball], check=True, capture_output=True,
+                   timeout=300, env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=installed))
+    return installed

@@ -132,7 +132,15 @@ def test_a_429_slows_the_pace_instead_of_failing_recordings():
     assert result['summary']['failed'] == 0 and result['summary']['outcome']['stopped'] == 20
 
 
-def test_no_limit_sends_concurrently(simulator):
-    recordings = [entry(simulator.seed()) for dummy in range(30)]
-    result = run_module(batch_args(simulator, recordings, rate_limit=0, concurrency=8))
-    assert result['summary']['outcome']['stopped'] == 30
+def test_no_limit_sends_up_to_concurrency_requests_at_once():
+    sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, latency=0.5).start()
+    try:
+        recordings = [entry(sim.seed()) for dummy in range(16)]
+        result = run_module(batch_args(sim, recordings, rate_limit=0, concurrency=8))
+    finally:
+        sim.stop()
+    assert result['summary']['outcome']['stopped'] == 16
+    arrivals = sorted(request.time for request in sim.received)
+    # The first answer takes 0.5 s: every request that arrived before it was sent while others were in flight.
+    in_flight_together = sum(1 for arrival in arrivals if arrival < arrivals[0] + 0.5)
+    assert 4 <= in_flight_together <= 8
