@@ -22,5 +22,5 @@ cp "$root/tests/sanity/get_pip_offline.py" "$cache"
 target=$("$root/scripts/collection-tree.sh" "$root/build/ansible-test")
 cd "$target"
 git init -q && git add -A   # ansible-test lists a collection's files through git when it finds a repository
-export LC_ALL=C.UTF-8
+export LC_ALL=C.UTF-8 PATH="$venv/bin:$PATH"   # the venv provides the shellcheck binary
 exec "$venv/bin/ansible-test" "$@" --python "$python_version"
