@@ -124,6 +124,17 @@ class Outcome:
     attempts: int
 
 
+@dataclass
+class _CallProgress:
+    """What one call has used so far of its retries and its 404 re-check time."""
+
+    attempts: int = 0
+    retries_used: int = 0
+    rechecks: int = 0
+    may_have_acted: bool = False
+    recheck_deadline: float | None = None
+
+
 def is_loopback_host(host: str) -> bool:
     if host == 'localhost':
         return True
@@ -285,54 +296,65 @@ class AgoraClient:
             return answer
         raise TransportError('; '.join(failures), may_have_acted)
 
+    def _attempt(self, recording: Recording, method: str, path: str, body: dict[str, Any] | None,
+                 classify: Callable[[Answer], Verdict]) -> tuple[Answer | None, Verdict]:
+        """One attempt and what its answer means; no answer at all is worth a retry."""
+        try:
+            answer = self.send(recording.app_id, method, path, body)
+        except TransportError as exc:
+            return None, Verdict('retry', reason='could not reach Agora: %s' % exc, may_have_acted=exc.may_have_acted)
+        return answer, classify(answer)
+
+    def _wait_for_recheck(self, progress: _CallProgress) -> bool:
+        """Wait before asking again after Agora's 404, while not_found_recheck allows; False once it is spent."""
+        # Agora answers 404 for up to 90 s while it moves a live recording to another server.
+        now = time.monotonic()
+        if progress.recheck_deadline is None:
+            progress.recheck_deadline = now + self._policy.not_found_recheck
+        if now >= progress.recheck_deadline:
+            return False
+        time.sleep(min(self._policy.delay(progress.rechecks), progress.recheck_deadline - now))
+        progress.rechecks += 1
+        return True
+
+    def _wait_for_retry(self, app_id: str, answer: Answer | None, progress: _CallProgress) -> bool:
+        """Wait before retrying (and slow the App ID down after a 429); False once the retries are spent."""
+        if progress.retries_used >= self._policy.retries:
+            return False
+        delay = self._policy.delay(progress.retries_used, answer.retry_after if answer is not None else None)
+        if answer is not None and answer.status == 429 and self._rate_limiter is not None:
+            self._rate_limiter.slow_down(app_id, delay)
+        time.sleep(delay)
+        progress.retries_used += 1
+        return True
+
     def _decide(self, recording: Recording, method: str, path: str, body: dict[str, Any] | None,
                 classify: Callable[[Answer], Verdict], acts: bool, what: str) -> Outcome:
         """Call until the answer is decided: retry transient trouble, re-check Agora's 404 when asked to.
 
         ``acts`` marks a call with an effect (stop): after an attempt that may have acted, Agora's 404 or code 49
-        means that attempt did the work.
+        means that attempt did the work. The loop ends: retries and the re-check time are both bounded.
         """
-        policy = self._policy
-        attempts = retries_used = rechecks = 0
-        may_have_acted = False
-        recheck_deadline: float | None = None
+        progress = _CallProgress()
         while True:
-            attempts += 1
-            answer: Answer | None
-            try:
-                answer = self.send(recording.app_id, method, path, body)
-            except TransportError as exc:
-                answer, verdict = None, Verdict('retry', reason='could not reach Agora: %s' % exc,
-                                                may_have_acted=exc.may_have_acted)
-            else:
-                verdict = classify(answer)
+            answer, verdict = self._attempt(recording, method, path, body, classify)
+            progress.attempts += 1
             http_status = answer.status if answer is not None else None
-
-            if verdict.kind in ('not_found', 'exiting') and acts and may_have_acted:
-                return Outcome(Verdict('stopped', 'unknown', [], None), http_status, attempts)
-            if verdict.kind == 'not_found' and policy.not_found_recheck > 0:
-                now = time.monotonic()
-                recheck_deadline = recheck_deadline if recheck_deadline is not None else now + policy.not_found_recheck
-                if now < recheck_deadline:
-                    # Agora answers 404 for up to 90 s while it moves a live recording to another server.
-                    time.sleep(min(policy.delay(rechecks), recheck_deadline - now))
-                    rechecks += 1
-                    continue
+            if verdict.kind in ('not_found', 'exiting') and acts and progress.may_have_acted:
+                return Outcome(Verdict('stopped', 'unknown', [], None), http_status, progress.attempts)
+            if verdict.kind == 'not_found' and self._policy.not_found_recheck > 0 and self._wait_for_recheck(progress):
+                continue
             if verdict.kind == 'retry':
-                may_have_acted = may_have_acted or verdict.may_have_acted
-                if retries_used < policy.retries:
-                    delay = policy.delay(retries_used, answer.retry_after if answer is not None else None)
-                    if http_status == 429 and self._rate_limiter is not None:
-                        self._rate_limiter.slow_down(recording.app_id, delay)
-                    time.sleep(delay)
-                    retries_used += 1
+                progress.may_have_acted = progress.may_have_acted or verdict.may_have_acted
+                if self._wait_for_retry(recording.app_id, answer, progress):
                     continue
                 raise AgoraError('%s: gave up after %d attempts; the last one: %s. The recording may still be running: '
                                  'run the task again later (a re-run is safe), or raise retries.'
-                                 % (what, attempts, verdict.reason), http_status, attempts)
+                                 % (what, progress.attempts, verdict.reason), http_status, progress.attempts)
             if verdict.kind == 'fail':
-                raise AgoraError('%s: %s. What to do: %s' % (what, verdict.reason, verdict.advice), http_status, attempts)
-            return Outcome(verdict, http_status, attempts)
+                raise AgoraError('%s: %s. What to do: %s' % (what, verdict.reason, verdict.advice), http_status,
+                                 progress.attempts)
+            return Outcome(verdict, http_status, progress.attempts)
 
     def stop(self, recording: Recording, async_stop: bool) -> Outcome:
         body = {'cname': recording.cname, 'uid': recording.uid, 'clientRequest': {'async_stop': async_stop}}
