@@ -33,9 +33,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'support'))
-from agora_test_support import install_collection  # noqa: E402  (needs the path above)
+from agora_test_support import SimulatorProcess, install_collection  # noqa: E402  (needs the path above)
 
-SIMULATOR = os.path.join(ROOT, 'tests', 'simulator', 'agora_simulator.py')
 BIN = os.path.dirname(sys.executable)
 CUSTOMER_ID, CUSTOMER_SECRET = 'bench-customer-id', 'bench-customer-secret'
 LATENCY = 0.2
@@ -101,35 +100,10 @@ def run_measured(command: list[str], env: dict[str, str], log_path: str) -> tupl
     return elapsed, usage.ru_maxrss, proc.returncode
 
 
-class Simulator:
-    """A simulator process of its own, so its threads never share a GIL with what is measured."""
-
-    def __init__(self, workdir: str, count: int, rate_limit: int, latency: float = LATENCY) -> None:
-        self.ready = os.path.join(workdir, 'ready.json')
-        self.stats_file = os.path.join(workdir, 'stats.json')
-        for path in (self.ready, self.stats_file):
-            if os.path.exists(path):
-                os.remove(path)
-        self.proc = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--latency', str(latency),
-                                      '--rate-limit', str(rate_limit), '--seed', str(count), '--lifetime', '3600',
-                                      '--customer-id', CUSTOMER_ID, '--customer-secret', CUSTOMER_SECRET,
-                                      '--ready-file', self.ready, '--stats-file', self.stats_file],
-                                     stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while not os.path.exists(self.ready) or not os.path.getsize(self.ready):
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise RuntimeError('the simulator did not start')
-            time.sleep(0.05)
-        time.sleep(0.05)
-        with open(self.ready, encoding='utf-8') as handle:
-            ready = json.load(handle)
-        self.url, self.recordings = ready['url'], ready['recordings']
-
-    def finish(self) -> dict[str, int]:
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
-        with open(self.stats_file, encoding='utf-8') as handle:
-            return json.load(handle)
+def start_simulator(workdir: str, count: int, rate_limit: int, latency: float = LATENCY) -> SimulatorProcess:
+    """A simulator process with `count` running recordings: its threads never share a GIL with what is measured."""
+    return SimulatorProcess(workdir, ['--latency', str(latency), '--rate-limit', str(rate_limit), '--seed', str(count)],
+                            CUSTOMER_ID, CUSTOMER_SECRET)
 
 
 def floor_client(url: str, recordings: list[dict[str, str]], rate: float) -> None:
@@ -166,7 +140,7 @@ def floor_client(url: str, recordings: list[dict[str, str]], rate: float) -> Non
 
 
 def measure(approach: str, count: int, limited: bool, workdir: str, env: dict[str, str]) -> dict[str, float]:
-    simulator = Simulator(workdir, count, AGORA_RATE if limited else 0)
+    simulator = start_simulator(workdir, count, AGORA_RATE if limited else 0)
     rate = AGORA_RATE if limited else 0
     vars_file = os.path.join(workdir, 'vars.json')
     with open(vars_file, 'w', encoding='utf-8') as handle:
@@ -206,7 +180,7 @@ def startup_seconds(workdir: str, env: dict[str, str], runs: int, playbook: str,
 
 def module_memory(workdir: str, env: dict[str, str], count: int) -> float:
     """Peak RSS (MiB) of the module process stopping `count` recordings in one batch, no latency, no limit."""
-    simulator = Simulator(workdir, count, 0, latency=0.0)
+    simulator = start_simulator(workdir, count, 0, latency=0.0)
     try:
         args = {'ANSIBLE_MODULE_ARGS': {'customer_id': CUSTOMER_ID, 'customer_secret': CUSTOMER_SECRET, 'api_base_url': simulator.url,
                                         'recordings': simulator.recordings, 'rate_limit': 0}}

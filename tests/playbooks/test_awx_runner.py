@@ -13,7 +13,7 @@ import sys
 import pytest
 import yaml
 
-from agora_test_support import CUSTOMER_ID, CUSTOMER_SECRET, REPO_ROOT
+from agora_test_support import CUSTOMER_ID, CUSTOMER_SECRET, REPO_ROOT, SimulatorProcess
 
 ansible_runner = pytest.importorskip('ansible_runner')
 
@@ -26,11 +26,11 @@ PLAYBOOK = '''---
 '''
 
 
-def inject_credential(simulator, folder):
+def inject_credential(simulator_url, folder):
     """Do what AWX does with extensions/awx/credential_type.yml for one credential: write its files, return its env."""
     with open(os.path.join(REPO_ROOT, 'extensions', 'awx', 'credential_type.yml'), encoding='utf-8') as handle:
         credential_type = yaml.safe_load(handle)
-    inputs = {'customer_id': CUSTOMER_ID, 'customer_secret': CUSTOMER_SECRET, 'api_base_url': simulator.url}
+    inputs = {'customer_id': CUSTOMER_ID, 'customer_secret': CUSTOMER_SECRET, 'api_base_url': simulator_url}
     assert [field['id'] for field in credential_type['inputs']['fields'] if field.get('secret')] == ['customer_secret']
 
     def field_of(template):
@@ -47,10 +47,23 @@ def inject_credential(simulator, folder):
     return env
 
 
-def test_teardown_through_ansible_runner_leaves_no_secret_in_artifacts(collections_path, tmp_path, simulator, monkeypatch):
+@pytest.fixture
+def simulator_process(tmp_path):
+    """Three running recordings (one in a channel nobody publishes in), served by a process of its own.
+
+    ansible-runner forks a pty, as AWX does; the simulator's threads stay out of the forking process.
+    """
+    folder = tmp_path / 'simulator'
+    folder.mkdir()
+    process = SimulatorProcess(str(folder), ['--seed', '3', '--empty-channel', 'seed-channel-3'])
+    yield process
+    process.finish()
+
+
+def test_teardown_through_ansible_runner_leaves_no_secret_in_artifacts(collections_path, tmp_path, simulator_process, monkeypatch):
     # AWX's execution environment has ansible-playbook on PATH; here it sits beside this Python.
     monkeypatch.setenv('PATH', os.path.dirname(sys.executable) + os.pathsep + os.environ.get('PATH', ''))
-    recordings = [simulator.seed(mode='mix'), simulator.seed(mode='individual'), simulator.seed(publishing=False)]
+    recordings = simulator_process.recordings
     data = tmp_path / 'runner'
     (data / 'project').mkdir(parents=True)
     (data / 'project' / 'teardown.yml').write_text(PLAYBOOK)
@@ -58,9 +71,9 @@ def test_teardown_through_ansible_runner_leaves_no_secret_in_artifacts(collectio
     (data / 'inventory' / 'hosts').write_text('localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
     credentials = tmp_path / 'credentials'
     credentials.mkdir()
-    envvars = dict(inject_credential(simulator, credentials), ANSIBLE_COLLECTIONS_PATH=collections_path,
+    envvars = dict(inject_credential(simulator_process.url, credentials), ANSIBLE_COLLECTIONS_PATH=collections_path,
                    ANSIBLE_HOME=str(tmp_path / 'ansible-home'))
-    extravars = {'recording_teardown_recordings': [item.describe() for item in recordings],
+    extravars = {'recording_teardown_recordings': recordings,
                  'recording_teardown_report_dir': str(data / 'artifacts' / 'teardown-report'),
                  'recording_teardown_require_upload': True}
 
@@ -71,8 +84,10 @@ def test_teardown_through_ansible_runner_leaves_no_secret_in_artifacts(collectio
     facts = [event['event_data']['res']['ansible_facts'] for event in run.events
              if event.get('event') == 'runner_on_ok' and 'agora_cloud_recordings' in event['event_data'].get('res', {}).get('ansible_facts', {})]
     assert len(facts) == 1
-    assert [item['sid'] for item in facts[0]['agora_cloud_recordings']] == [item.sid for item in recordings]
-    assert facts[0]['agora_cloud_recording_summary']['outcome']['stopped'] == 3
+    assert [item['sid'] for item in facts[0]['agora_cloud_recordings']] == [item['sid'] for item in recordings]
+    summary = facts[0]['agora_cloud_recording_summary']
+    assert summary['outcome']['stopped'] == 3 and summary['upload_status']['no_data'] == 1
+    assert simulator_process.finish()['still_recording'] == 0
 
     artifacts = data / 'artifacts'
     files = [path for path in artifacts.rglob('*') if path.is_file()]

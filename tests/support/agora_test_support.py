@@ -13,10 +13,12 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from typing import Any
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODULE = os.path.join(REPO_ROOT, 'plugins', 'modules', 'agora_cloud_recording_stop.py')
+SIMULATOR = os.path.join(REPO_ROOT, 'tests', 'simulator', 'agora_simulator.py')
 
 CUSTOMER_ID = 'test-customer-id'
 # A secret that is easy to find in any output it might leak into.
@@ -71,3 +73,40 @@ def install_collection(workdir: str) -> str:
     subprocess.run([galaxy, 'collection', 'install', '--force', '-p', installed, tarball], check=True, capture_output=True,
                    timeout=300, env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=installed))
     return installed
+
+
+class SimulatorProcess:
+    """The simulator as a process of its own, started from its command line.
+
+    Keeps its threads out of the caller's process: the benchmark measures without sharing a GIL with it, and
+    ansible-runner forks a pty without other threads around.
+    """
+
+    def __init__(self, workdir: str, options: list[str], customer_id: str = CUSTOMER_ID,
+                 customer_secret: str = CUSTOMER_SECRET) -> None:
+        self.ready = os.path.join(workdir, 'ready.json')
+        self.stats_file = os.path.join(workdir, 'stats.json')
+        for path in (self.ready, self.stats_file):
+            if os.path.exists(path):
+                os.remove(path)
+        self.proc = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--lifetime', '3600',
+                                      '--customer-id', customer_id, '--customer-secret', customer_secret,
+                                      '--ready-file', self.ready, '--stats-file', self.stats_file, *options],
+                                     stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while not os.path.exists(self.ready) or not os.path.getsize(self.ready):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                self.proc.kill()
+                raise RuntimeError('the simulator did not start')
+            time.sleep(0.05)
+        time.sleep(0.05)
+        with open(self.ready, encoding='utf-8') as handle:
+            ready = json.load(handle)
+        self.url, self.recordings = ready['url'], ready['recordings']
+
+    def finish(self) -> dict[str, int]:
+        """Stop the simulator; return its request counts."""
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+        with open(self.stats_file, encoding='utf-8') as handle:
+            return json.load(handle)
