@@ -18,6 +18,7 @@ import base64
 import collections
 import http.server
 import json
+import os
 import random
 import re
 import signal
@@ -538,8 +539,10 @@ def main(argv: list[str] | None = None) -> int:
     simulator.start()
     ready = json.dumps({'url': simulator.url, 'recordings': seeded})
     if args.ready_file:
-        with open(args.ready_file, 'w', encoding='utf-8') as handle:
+        # Written whole, then renamed: whoever waits for the file never reads half of it.
+        with open(args.ready_file + '.tmp', 'w', encoding='utf-8') as handle:
             handle.write(ready)
+        os.replace(args.ready_file + '.tmp', args.ready_file)
     print(ready, flush=True)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:

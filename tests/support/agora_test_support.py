@@ -94,12 +94,11 @@ class SimulatorProcess:
                                       '--ready-file', self.ready, '--stats-file', self.stats_file, *options],
                                      stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
-        while not os.path.exists(self.ready) or not os.path.getsize(self.ready):
+        while not os.path.exists(self.ready):   # the simulator writes it whole, once it serves
             if time.monotonic() > deadline or self.proc.poll() is not None:
                 self.proc.kill()
                 raise RuntimeError('the simulator did not start')
             time.sleep(0.05)
-        time.sleep(0.05)
         with open(self.ready, encoding='utf-8') as handle:
             ready = json.load(handle)
         self.url, self.recordings = ready['url'], ready['recordings']
