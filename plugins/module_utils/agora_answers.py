@@ -221,10 +221,14 @@ def extract_raw_upload_status(server_response: Any) -> Any:
     return None
 
 
+def _server_response(body: Any) -> dict[str, Any] | None:
+    """The ``serverResponse`` object of an answer's body, or None when there is none."""
+    server_response = body.get('serverResponse') if isinstance(body, dict) else None
+    return server_response if isinstance(server_response, dict) else None
+
+
 def _stopped(answer: Answer, async_stop: bool) -> Verdict:
-    server_response = answer.body.get('serverResponse')
-    if not isinstance(server_response, dict):
-        server_response = None
+    server_response = _server_response(answer.body)
     raw_status = extract_raw_upload_status(server_response)
     if raw_status is None:
         # An asynchronous stop answers before the upload: nothing is known yet but that it will go on.
@@ -281,8 +285,7 @@ def classify_stop_answer(answer: Answer, async_stop: bool) -> Verdict:
             # The backend timed out; the stop may or may not have taken effect. Agora advises a retry.
             return _retry(answer, may_have_acted=True)
         # Code 50 and other partial answers: stopped, the upload goes on after the answer.
-        server_response = answer.body.get('serverResponse') if isinstance(answer.body, dict) else None
-        server_response = server_response if isinstance(server_response, dict) else None
+        server_response = _server_response(answer.body)
         return Verdict('stopped', 'pending', extract_files(server_response), server_response)
     return classify_error(answer)
 
@@ -292,8 +295,7 @@ def classify_query_answer(answer: Answer) -> Verdict:
     if answer.status == 200:
         if not isinstance(answer.body, dict):
             return _not_an_object(answer)
-        server_response = answer.body.get('serverResponse')
-        server_response = server_response if isinstance(server_response, dict) else None
+        server_response = _server_response(answer.body)
         files = extract_files(server_response)
         if server_response is not None and server_response.get('status') in QUERY_STATUSES_ENDED:
             return Verdict('exiting', files=files, server_response=server_response)

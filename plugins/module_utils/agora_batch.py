@@ -87,8 +87,13 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def failure_message(results: list[dict[str, Any]]) -> str:
+def failure_message(results: list[dict[str, Any]], check_mode: bool) -> str:
     failed = [result for result in results if result['failed']]
-    lines = ['%d of %d recordings could not be stopped; the others were. Each failure:' % (len(failed), len(results))]
+    if check_mode:
+        head = '%d of %d recordings could not be checked (check mode: nothing was stopped). Each failure:'
+    else:
+        head = ('%d of %d recordings could not be stopped; the others were stopped or had stopped already, and a re-run '
+                'is safe. Each failure:')
+    lines = [head % (len(failed), len(results))]
     lines += ['- sid %s: %s' % (result['sid'], result['msg']) for result in failed]
     return '\n'.join(lines)

@@ -419,7 +419,7 @@ def stop_batch(module: AnsibleModule, client: AgoraClient) -> None:
     summary = summarize(results)
     changed = summary['outcome']['stopped'] > 0
     if summary['failed']:
-        module.fail_json(msg=failure_message(results), changed=changed, recordings=results, summary=summary)
+        module.fail_json(msg=failure_message(results, module.check_mode), changed=changed, recordings=results, summary=summary)
     module.exit_json(changed=changed, recordings=results, summary=summary,
                      ansible_facts={'agora_cloud_recordings': results, 'agora_cloud_recording_summary': summary})
 

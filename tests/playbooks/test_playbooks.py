@@ -133,6 +133,7 @@ def test_teardown_role_fails_after_reporting_unconfirmed_uploads_and_failures(co
     output = run_playbook(collections_path, tmp_path, os.path.join(HERE, 'teardown_role.yml'), extra_vars,
                           env=teardown_env(simulator), expect_failure=True)
     assert "1 recording(s) have files not confirmed uploaded: %s" % pending.sid in output
+    assert 'pending: Agora uploads after its answer' in output
 
 
 def test_teardown_role_refuses_bad_input_before_anything_runs(collections_path, tmp_path, simulator):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from agora_test_support import CUSTOMER_ID, CUSTOMER_SECRET, run_module
-from agora_simulator import BAD_CREDENTIALS, AgoraSimulator, Fault, server_error
+from agora_simulator import BAD_CREDENTIALS, AgoraSimulator, Fault, gateway_404, server_error
 
 
 def batch_args(simulator, recordings, **extra):
@@ -94,6 +94,15 @@ def test_check_mode_queries_each_recording(simulator):
     assert result['changed'] is True
     assert [item['outcome'] for item in result['recordings']] == ['stopped', 'already_stopped']
     assert simulator.requests_for('stop') == [] and len(simulator.requests_for('query')) == 2
+
+
+def test_check_mode_failure_says_nothing_was_stopped(simulator):
+    running, broken = simulator.seed(), simulator.seed()
+    simulator.add_fault(gateway_404(sid=broken.sid))
+    result = run_module(batch_args(simulator, [entry(running), entry(broken)]), check_mode=True)
+    assert result['failed'] is True
+    assert result['msg'].startswith('1 of 2 recordings could not be checked (check mode: nothing was stopped)')
+    assert 'the URL is wrong' in result['msg'] and simulator.requests_for('stop') == []
 
 
 def test_incomplete_entry_is_named_before_anything_is_sent(simulator):
