@@ -12,7 +12,7 @@ PYTHON311 ?= $(call find_python,3.11)
 VENV := .venv
 VENV_COMPAT := .venv-compat
 
-.PHONY: demo test test-units test-integration test-playbooks test-compat test-sanity test-docs test-lint docs benchmark clean
+.PHONY: demo test test-fast coverage test-units test-module test-integration test-playbooks test-compat test-sanity test-docs test-lint docs benchmark clean
 
 $(VENV)/.installed: tests/requirements.txt
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 is needed (ansible-core 2.21): install it, or set PYTHON312=/path/to/python3.12"; exit 1; }
@@ -31,12 +31,29 @@ $(VENV_COMPAT)/.installed: tests/requirements-compat.txt
 demo: $(VENV)/.installed
 	scripts/demo.sh $(VENV)
 
-test: test-sanity test-lint test-docs test-units test-integration test-playbooks test-compat
+test: test-sanity test-lint test-docs coverage test-units test-module test-integration test-playbooks test-compat
 
-# Unit and module tests through ansible-test (as collection CI does), then the benchmark's smoke run.
+# The in-process tier (tests/unit): the client's decisions on a fake clock, the module's argument handling and results,
+# the transport against scripted loopback servers. Seconds; the loop to run while changing code.
+test-fast: $(VENV)/.installed
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/unit
+
+# The in-process tier with line coverage of plugins/module_utils; fails below 95 %.
+coverage: $(VENV)/.installed
+	$(VENV)/bin/python -m coverage erase
+	$(VENV)/bin/python -m coverage run --source=ansible_collections.agora.cloud_recording.plugins.module_utils \
+	    -m pytest -q -p no:cacheprovider tests/unit
+	$(VENV)/bin/python -m coverage report --show-missing --fail-under=95
+	@echo "module_utils coverage: $$($(VENV)/bin/python -m coverage report --format=total)%"
+
+# The in-process tier again through ansible-test (as collection CI runs it), then the benchmark's smoke run.
 test-units: $(VENV)/.installed
 	scripts/ansible-test.sh $(VENV) 3.12 units --venv
 	$(VENV)/bin/python -m pytest tests/benchmark
+
+# The module as Ansible runs it (its own process), against the simulator over real HTTP(S).
+test-module: $(VENV)/.installed
+	$(VENV)/bin/python -m pytest tests/module
 
 # An ansible-test integration target that starts the simulator and runs the module against it.
 test-integration: $(VENV)/.installed
@@ -45,9 +62,11 @@ test-integration: $(VENV)/.installed
 test-playbooks: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest tests/playbooks
 
-# Units, the integration target and the playbook tests once more on the oldest supported pair: ansible-core 2.19 on Python 3.11.
+# Units, the module tier, the integration target and the playbook tests once more on the oldest supported pair:
+# ansible-core 2.19 on Python 3.11.
 test-compat: $(VENV_COMPAT)/.installed
 	scripts/ansible-test.sh $(VENV_COMPAT) 3.11 units --venv
+	$(VENV_COMPAT)/bin/python -m pytest tests/module
 	scripts/ansible-test.sh $(VENV_COMPAT) 3.11 integration --venv
 	$(VENV_COMPAT)/bin/python -m pytest tests/playbooks
 
@@ -80,4 +99,4 @@ benchmark: $(VENV)/.installed
 	$(VENV)/bin/python benchmarks/teardown.py --runs 3 --loop-runs 1 --output build/benchmark.json
 
 clean:
-	rm -rf $(VENV) $(VENV_COMPAT) build tests/output .pytest_cache
+	rm -rf $(VENV) $(VENV_COMPAT) build tests/output .pytest_cache .coverage

@@ -55,7 +55,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.agora.cloud_recording.plugins.module_utils.agora_batch import summarize
+from ansible_collections.agora.cloud_recording.plugins.module_utils._results import summarize
 
 KNOWN_FROM_BEFORE = ('uploaded', 'backuped', 'pending', 'no_data')
 

@@ -353,52 +353,30 @@ ansible_facts:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.agora.cloud_recording.plugins.module_utils.agora_batch import (
-    batch_items,
-    failure_message,
-    stop_all,
-    summarize,
-)
-from ansible_collections.agora.cloud_recording.plugins.module_utils.agora_client import (
-    HAS_REQUESTS,
-    MODES,
-    REQUESTS_IMPORT_ERROR,
-    AgoraClient,
-    AgoraError,
+from ansible_collections.agora.cloud_recording.plugins.module_utils._batch import batch_items, stop_all
+from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, AgoraError
+from ansible_collections.agora.cloud_recording.plugins.module_utils._options import (
     client_from_params,
     connection_argument_spec,
     load_secret_file,
+    recording_argument_spec,
     recording_from_params,
-    recording_result,
+    recording_module_kwargs,
 )
-
-
-RECORDING_OPTIONS = ('resource_id', 'sid', 'mode', 'cname', 'uid')
+from ansible_collections.agora.cloud_recording.plugins.module_utils._results import (
+    failure_message,
+    is_stopped,
+    recording_result,
+    summarize,
+)
+from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 
 def argument_spec() -> dict:
     spec = connection_argument_spec()
-    spec.update(
-        app_id=dict(type='str'),
-        resource_id=dict(type='str'),
-        sid=dict(type='str'),
-        mode=dict(type='str', choices=list(MODES)),
-        cname=dict(type='str'),
-        uid=dict(type='str'),
-        recordings=dict(type='list', elements='dict', options=dict(
-            app_id=dict(type='str'),
-            resource_id=dict(type='str', required=True),
-            sid=dict(type='str', required=True),
-            mode=dict(type='str', required=True, choices=list(MODES)),
-            cname=dict(type='str', required=True),
-            uid=dict(type='str', required=True),
-            async_stop=dict(type='bool'),
-        )),
-        concurrency=dict(type='int', default=16),
-        rate_limit=dict(type='float', default=10.0),
-        async_stop=dict(type='bool', default=False),
-        not_found_recheck=dict(type='int', default=0),
-    )
+    spec.update(recording_argument_spec())
+    spec['recordings']['options']['async_stop'] = dict(type='bool')
+    spec.update(async_stop=dict(type='bool', default=False))
     return spec
 
 
@@ -406,8 +384,7 @@ def stop_one(module: AnsibleModule, client: AgoraClient) -> None:
     recording = recording_from_params(module.params)
     outcome = client.query(recording) if module.check_mode else client.stop(recording, module.params['async_stop'])
     result = recording_result(recording, outcome)
-    module.exit_json(changed=result['outcome'] == 'stopped', recording=result,
-                     ansible_facts={'agora_cloud_recording': result})
+    module.exit_json(changed=is_stopped(result), recording=result, ansible_facts={'agora_cloud_recording': result})
 
 
 def stop_batch(module: AnsibleModule, client: AgoraClient) -> None:
@@ -417,7 +394,7 @@ def stop_batch(module: AnsibleModule, client: AgoraClient) -> None:
         module.warn(warning)
     results = stop_all(client, items, params['concurrency'], module.check_mode)
     summary = summarize(results)
-    changed = summary['outcome']['stopped'] > 0
+    changed = any(is_stopped(result) for result in results)
     if summary['failed']:
         module.fail_json(msg=failure_message(results, module.check_mode), changed=changed, recordings=results, summary=summary)
     module.exit_json(changed=changed, recordings=results, summary=summary,
@@ -425,13 +402,7 @@ def stop_batch(module: AnsibleModule, client: AgoraClient) -> None:
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec=argument_spec(),
-        mutually_exclusive=[('recordings', option) for option in RECORDING_OPTIONS],
-        required_one_of=[('recordings', 'sid')],
-        required_together=[RECORDING_OPTIONS],
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True, **recording_module_kwargs())
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
 

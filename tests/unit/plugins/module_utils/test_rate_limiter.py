@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.agora.cloud_recording.plugins.module_utils.agora_client import RateLimiter
+from ansible_collections.agora.cloud_recording.plugins.module_utils._rate_limiter import RateLimiter
 
 
 class FakeClock:
@@ -25,7 +25,7 @@ class FakeClock:
 
 def limiter(rate):
     clock = FakeClock()
-    return RateLimiter(rate, clock=clock, sleep=clock.sleep), clock
+    return RateLimiter(rate, clock, clock.sleep), clock
 
 
 def send_times(rate_limiter, clock, count, app_id='app'):

@@ -3,503 +3,238 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The real module, run as Ansible runs it (a process reading its arguments as JSON), against the simulator over HTTP."""
+"""The module in this process: its argument handling and the results it shapes, with a fake transport and clock."""
 
 from __future__ import annotations
 
-import base64
-import json
-import socket
-
 import pytest
 
-from agora_test_support import CUSTOMER_ID, CUSTOMER_SECRET, run_module
-from agora_simulator import (
-    NOT_FOUND_WORKER,
-    AgoraSimulator,
-    Fault,
-    backend_timeout,
-    gateway_404,
-    not_json,
-    proxy_404_html,
-    rate_limited,
-    server_error,
+from agora_fakes import (
+    APP_ID,
+    BASE,
+    GATEWAY_404,
+    NOT_FOUND,
+    QUERY,
+    RECORDING,
+    STOP,
+    Call,
+    answer,
+    queried,
+    run_module_in_process,
+    stopped,
 )
+from ansible_collections.agora.cloud_recording.plugins.module_utils._client import Recording
+from ansible_collections.agora.cloud_recording.plugins.modules.agora_cloud_recording_stop import main
 
-FAST_RETRIES = [0.01]
+CREDENTIALS = {'customer_id': 'test-customer-id', 'customer_secret': 'test-customer-secret'}
 
 
-def stop_args(simulator, recording, **extra):
-    args = dict(customer_id=CUSTOMER_ID, customer_secret=CUSTOMER_SECRET, api_base_url=simulator.url,
-                retry_delays=FAST_RETRIES, **recording.describe())
+@pytest.fixture(autouse=True)
+def no_agora_environment(monkeypatch):
+    for name in ('AGORA_CUSTOMER_ID', 'AGORA_CUSTOMER_SECRET', 'AGORA_CUSTOMER_SECRET_FILE', 'AGORA_API_BASE_URL'):
+        monkeypatch.delenv(name, raising=False)
+
+
+def single(recording=RECORDING, **extra):
+    args = dict(CREDENTIALS, app_id=recording.app_id, resource_id=recording.resource_id, sid=recording.sid,
+                mode=recording.mode, cname=recording.cname, uid=recording.uid)
     args.update(extra)
     return args
 
 
-def stop(simulator, recording, check_mode=False, **extra):
-    return run_module(stop_args(simulator, recording, **extra), check_mode=check_mode)
+def entry(recording, **extra):
+    return dict({key: getattr(recording, key) for key in ('app_id', 'resource_id', 'sid', 'mode', 'cname', 'uid')}, **extra)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
+def batch(recordings, **extra):
+    return dict(CREDENTIALS, recordings=recordings, **extra)
 
 
-class TestStopped:
-    def test_mix_stop_reports_files_and_sets_the_fact(self, simulator):
-        recording = simulator.seed(mode='mix', cname='main-stage', file_list_mode='json')
-        result = stop(simulator, recording)
-        assert result['changed'] is True
+def other(number, app_id=APP_ID):
+    return Recording(app_id, 'resource-%d' % number, '%032x' % number, 'individual', 'room-%d' % number, str(1000 + number))
+
+
+def run(args, calls, monkeypatch, check_mode=False):
+    return run_module_in_process(main, args, calls, monkeypatch, check_mode=check_mode)
+
+
+class TestSingleRecording:
+    def test_stopped_is_changed_and_sets_the_fact(self, monkeypatch):
+        result = run(single(), [Call('POST', STOP, stopped())], monkeypatch).result
         rec = result['recording']
+        assert result['changed'] is True and result['failed'] is False
+        assert result['ansible_facts'] == {'agora_cloud_recording': rec}
+        assert {key: rec[key] for key in ('app_id', 'resource_id', 'sid', 'mode', 'cname', 'uid')} == entry(RECORDING)
         assert (rec['outcome'], rec['upload_status'], rec['http_status'], rec['attempts']) == ('stopped', 'uploaded', 200, 1)
-        assert [item['filename'] for item in rec['files']] == [
-            '%s_main-stage.m3u8' % recording.sid, '%s_main-stage_0.mp4' % recording.sid]
-        assert rec['files'][0]['mixed_all_user'] is True and rec['files'][0]['uid'] == '0'
+        assert rec['files'] == [{'filename': '%s_main-stage_0.mp4' % RECORDING.sid, 'track_type': 'audio_and_video',
+                                 'uid': '0', 'mixed_all_user': True, 'is_playable': True, 'slice_start_time': 1732600000000}]
         assert rec['server_response']['uploadingStatus'] == 'uploaded'
-        assert result['ansible_facts']['agora_cloud_recording'] == rec
-        assert {key: rec[key] for key in recording.describe()} == recording.describe()
 
-    def test_request_is_agoras_documented_stop(self, simulator):
-        recording = simulator.seed(mode='individual', uid='527841')
-        stop(simulator, recording, uid=527841)
-        (request,) = simulator.requests_for('stop')
-        assert request.path == '/v1/apps/%s/cloud_recording/resourceid/%s/sid/%s/mode/individual/stop' % (
-            recording.app_id, recording.resource_id, recording.sid)
-        assert request.body == {'cname': recording.cname, 'uid': '527841', 'clientRequest': {'async_stop': False}}
-        assert request.headers['content-type'] == 'application/json'
-        expected = base64.b64encode(('%s:%s' % (CUSTOMER_ID, CUSTOMER_SECRET)).encode()).decode()
-        assert request.headers['authorization'] == 'Basic ' + expected
+    def test_already_stopped_is_not_changed(self, monkeypatch):
+        rec = run(single(), [Call('POST', STOP, NOT_FOUND)], monkeypatch).result
+        assert rec['changed'] is False
+        assert (rec['recording']['outcome'], rec['recording']['upload_status'], rec['recording']['files']) == (
+            'already_stopped', 'unknown', [])
 
-    def test_individual_files(self, simulator):
-        rec = stop(simulator, simulator.seed(mode='individual'))['recording']
-        assert len(rec['files']) == 4
-        assert {(item['uid'], item['track_type']) for item in rec['files']} == {
-            ('1001', 'audio'), ('1001', 'video'), ('1002', 'audio'), ('1002', 'video')}
+    def test_sends_agoras_documented_stop_with_the_uid_as_a_string(self, monkeypatch):
+        body = {'cname': 'main-stage', 'uid': '527841', 'clientRequest': {'async_stop': True}}
+        run(single(uid=527841, async_stop=True), [Call('POST', STOP, stopped(), body=body)], monkeypatch)
 
-    @pytest.mark.parametrize('payload_key', ['playload', 'payload'])
-    def test_web_reads_both_spellings(self, payload_key):
-        sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, web_payload_key=payload_key).start()
-        try:
-            recording = sim.seed(mode='web', upload_status='backuped')
-            rec = stop(sim, recording)['recording']
-        finally:
-            sim.stop()
-        assert (rec['outcome'], rec['upload_status']) == ('stopped', 'backuped')
-        assert rec['files'] == [{'filename': '%s_%s_0.mp4' % (recording.sid, recording.cname), 'track_type': None, 'uid': None,
-                                 'mixed_all_user': None, 'is_playable': None, 'slice_start_time': recording.started_ms}]
-
-    def test_mix_hls_only_gives_one_playlist_name(self, simulator):
-        recording = simulator.seed(mode='mix', file_list_mode='string')
-        rec = stop(simulator, recording)['recording']
-        assert [item['filename'] for item in rec['files']] == ['%s_%s.m3u8' % (recording.sid, recording.cname)]
-        assert rec['server_response']['fileListMode'] == 'string'
-
-    def test_snapshots_give_status_without_files(self, simulator):
-        rec = stop(simulator, simulator.seed(mode='individual', file_list_mode='none'))['recording']
-        assert (rec['upload_status'], rec['files']) == ('uploaded', [])
-
-    def test_older_unknow_spelling(self, simulator):
-        rec = stop(simulator, simulator.seed(upload_status='unknow'))['recording']
-        assert (rec['outcome'], rec['upload_status']) == ('stopped', 'unknown')
-
-    def test_async_stop_is_pending(self, simulator):
-        recording = simulator.seed(mode='individual')
-        rec = stop(simulator, recording, async_stop=True)['recording']
-        assert (rec['outcome'], rec['upload_status']) == ('stopped', 'pending')
-        assert simulator.requests_for('stop')[0].body['clientRequest'] == {'async_stop': True}
-
-    def test_nobody_published_is_no_data(self, simulator):
-        result = stop(simulator, simulator.seed(publishing=False))
-        rec = result['recording']
-        assert result['changed'] is True
-        assert (rec['outcome'], rec['upload_status'], rec['files'], rec['http_status']) == ('stopped', 'no_data', [], 206)
-
-    def test_slow_upload_206_code_50_is_pending(self, simulator):
-        recording = simulator.seed()
-        simulator.add_fault(Fault(status=206, body={'code': 50, 'reason': 'upload timeout'}, after=True, action='stop'))
-        rec = stop(simulator, recording)['recording']
-        assert (rec['outcome'], rec['upload_status'], rec['http_status']) == ('stopped', 'pending', 206)
-
-
-class TestAlreadyStopped:
-    def test_second_run_is_ok_not_changed(self, simulator):
-        recording = simulator.seed()
-        assert stop(simulator, recording)['changed'] is True
-        result = stop(simulator, recording)
-        rec = result['recording']
-        assert result['changed'] is False
-        assert (rec['outcome'], rec['upload_status'], rec['http_status'], rec['files']) == ('already_stopped', 'unknown', 404, [])
-        assert result['ansible_facts']['agora_cloud_recording']['outcome'] == 'already_stopped'
-
-    def test_stop_repeated_while_exiting_code_49(self):
-        sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, exit_seconds=60).start()
-        try:
-            recording = sim.seed()
-            stop(sim, recording)
-            result = stop(sim, recording)
-        finally:
-            sim.stop()
-        assert result['changed'] is False
-        assert (result['recording']['outcome'], result['recording']['http_status']) == ('already_stopped', 400)
-
-    def test_404_during_failover_is_rechecked_then_stopped(self, simulator):
-        recording = simulator.seed()
-        simulator.add_fault(Fault(status=404, body=NOT_FOUND_WORKER, times=2, action='stop'))
-        result = stop(simulator, recording, not_found_recheck=30, retry_delays=[0.05])
-        assert result['changed'] is True
-        assert (result['recording']['outcome'], result['recording']['attempts']) == ('stopped', 3)
-
-    def test_404_recheck_gives_up_after_its_window(self, simulator):
-        recording = simulator.seed(state='ended')
-        result = stop(simulator, recording, not_found_recheck=1, retry_delays=[0.3])
-        assert result['recording']['outcome'] == 'already_stopped'
-        assert 3 <= result['recording']['attempts'] <= 6
-        times = [request.time for request in simulator.requests_for('stop')]
-        assert times[-1] - times[0] >= 0.9
-
-    def test_without_recheck_the_first_404_counts(self, simulator):
-        result = stop(simulator, simulator.seed(state='ended'))
-        assert (result['recording']['outcome'], result['recording']['attempts']) == ('already_stopped', 1)
-
-
-class TestBackendTimeout:
-    def test_206_code_65_is_retried(self, simulator):
-        recording = simulator.seed()
-        simulator.add_fault(backend_timeout(action='stop'))
-        rec = stop(simulator, recording)['recording']
-        assert (rec['outcome'], rec['upload_status'], rec['attempts']) == ('stopped', 'uploaded', 2)
-
-    def test_65_whose_stop_took_effect_then_404_counts_as_stopped(self, simulator):
-        recording = simulator.seed()
-        simulator.add_fault(backend_timeout(action='stop', after=True))
-        result = stop(simulator, recording)
-        rec = result['recording']
-        assert result['changed'] is True
-        assert (rec['outcome'], rec['upload_status'], rec['http_status'], rec['attempts']) == ('stopped', 'unknown', 404, 2)
-
-    def test_65_then_code_49_counts_as_stopped(self):
-        sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, exit_seconds=60).start()
-        try:
-            recording = sim.seed()
-            sim.add_fault(backend_timeout(action='stop', after=True))
-            rec = stop(sim, recording)['recording']
-        finally:
-            sim.stop()
-        assert (rec['outcome'], rec['upload_status'], rec['http_status']) == ('stopped', 'unknown', 400)
-
-    def test_timeout_whose_stop_took_effect_then_404_counts_as_stopped(self, simulator):
-        recording = simulator.seed()
-        simulator.add_fault(Fault(drop=True, delay=1.5, after=True, action='stop'))
-        rec = stop(simulator, recording, timeout=1)['recording']
-        assert (rec['outcome'], rec['upload_status'], rec['attempts']) == ('stopped', 'unknown', 2)
-
-
-class TestRetries:
-    @pytest.mark.parametrize('fault', [
-        server_error(500), server_error(502), server_error(503), server_error(504), rate_limited(),
-        Fault(drop=True), not_json(status=502),
-    ], ids=['500', '502', '503', '504-code-62', '429', 'dropped-connection', '502-html'])
-    def test_transient_trouble_then_success(self, simulator, fault):
-        recording = simulator.seed()
-        fault.times, fault.action = 2, 'stop'
-        simulator.add_fault(fault)
-        rec = stop(simulator, recording)['recording']
-        assert (rec['outcome'], rec['upload_status'], rec['attempts']) == ('stopped', 'uploaded', 3)
-
-    def test_slow_answer_past_the_timeout_is_retried(self, simulator):
-        recording = simulator.seed()
-        simulator.add_fault(Fault(status=503, body={'message': 'slow'}, delay=2, action='stop'))
-        rec = stop(simulator, recording, timeout=1)['recording']
-        assert (rec['outcome'], rec['attempts']) == ('stopped', 2)
-
-    def test_retry_after_is_honoured(self, simulator):
-        recording = simulator.seed()
-        simulator.add_fault(rate_limited(retry_after='1', action='stop'))
-        stop(simulator, recording)
-        first, second = simulator.requests_for('stop')
-        assert second.time - first.time >= 0.95
-
-    def test_retry_delays_are_followed(self, simulator):
-        recording = simulator.seed()
-        simulator.add_fault(Fault(status=503, body={}, times=3, action='stop'))
-        stop(simulator, recording, retry_delays=[0.2, 0.5])
-        times = [request.time for request in simulator.requests_for('stop')]
-        gaps = [later - earlier for earlier, later in zip(times, times[1:])]
-        assert len(gaps) == 3
-        assert gaps[0] >= 0.19 and gaps[1] >= 0.49 and gaps[2] >= 0.49
-
-    def test_gives_up_after_retries_with_a_clear_message(self, simulator):
-        recording = simulator.seed()
-        simulator.add_fault(rate_limited(times=None, action='stop'))
-        result = stop(simulator, recording, retries=2)
-        assert result['failed'] is True
-        assert len(simulator.requests_for('stop')) == 3
-        assert 'gave up after 3 attempts' in result['msg']
-        assert 'HTTP 429, "API rate limit exceeded"' in result['msg']
-        assert recording.sid in result['msg'] and 're-run is safe' in result['msg']
-        assert (result['http_status'], result['attempts']) == (429, 3)
-
-    def test_unreachable_fails_naming_the_cause(self, simulator):
-        recording = simulator.seed()
-        url = 'http://127.0.0.1:%d' % free_port()
-        result = run_module(stop_args(simulator, recording, api_base_url=url, retries=1))
-        assert result['failed'] is True
-        assert 'could not reach Agora' in result['msg'] and 'connection refused' in result['msg'] and url in result['msg']
-        assert result['http_status'] is None
-
-    def test_every_attempt_timing_out_says_so(self, simulator):
-        recording = simulator.seed()
-        simulator.add_fault(Fault(status=200, body={}, delay=1.5, times=None, action='stop'))
-        result = stop(simulator, recording, timeout=1, retries=1)
-        assert result['failed'] is True and 'no answer within 1 s' in result['msg']
-
-
-class TestFailures:
-    @pytest.mark.parametrize('fault', [gateway_404(), proxy_404_html(), Fault(status=404, body=None)],
-                             ids=['gateway-json', 'proxy-html', 'empty'])
-    def test_404_without_agora_code_is_a_configuration_error(self, simulator, fault):
-        recording = simulator.seed()
-        fault.action = 'stop'
-        simulator.add_fault(fault)
-        result = stop(simulator, recording)
+    def test_a_failure_returns_the_message_status_and_attempts(self, monkeypatch):
+        result = run(single(), [Call('POST', STOP, GATEWAY_404)], monkeypatch).result
         assert result['failed'] is True and 'recording' not in result
-        assert 'HTTP 404' in result['msg'] and 'api_base_url' in result['msg'] and 'URL is wrong' in result['msg']
-        assert len(simulator.requests_for('stop')) == 1
+        assert 'URL is wrong' in result['msg'] and RECORDING.sid in result['msg']
+        assert (result['http_status'], result['attempts']) == (404, 1)
 
-    def test_wrong_base_path_hits_the_gateway(self, simulator):
-        recording = simulator.seed()
-        result = stop(simulator, recording, api_base_url=simulator.url + '/proxy')
-        assert result['failed'] is True
-        assert 'HTTP 404, "no Route matched with those values"' in result['msg']
+    def test_not_found_recheck_is_passed_to_the_client(self, monkeypatch):
+        calls = [Call('POST', STOP, NOT_FOUND), Call('POST', STOP, stopped(), at=1.0)]
+        result = run(single(not_found_recheck=90), calls, monkeypatch).result
+        assert (result['recording']['outcome'], result['recording']['attempts']) == ('stopped', 2)
 
-    def test_rejected_credentials_fail_without_retry(self, simulator):
-        recording = simulator.seed()
-        result = stop(simulator, recording, customer_secret=CUSTOMER_SECRET + '-wrong')
-        assert result['failed'] is True
-        assert 'HTTP 401, "Invalid authentication credentials"' in result['msg']
-        assert 'credentials were rejected' in result['msg']
-        assert len(simulator.received) == 1
+    def test_base_url_and_fallbacks_are_used_in_order(self, monkeypatch):
+        from agora_fakes import refused
+        calls = [Call('POST', STOP, refused(), base='https://proxy.example'), Call('POST', STOP, stopped(), base=BASE)]
+        run(single(api_base_url='https://proxy.example/', fallback_base_urls=[BASE]), calls, monkeypatch)
 
-    def test_mismatched_uid_names_code_432(self, simulator):
-        recording = simulator.seed(uid='111')
-        result = stop(simulator, recording, uid='222')
-        assert result['failed'] is True
-        assert 'HTTP 400, Agora code 432, "request parameters mismatch"' in result['msg']
-        assert 'cname, uid and mode' in result['msg']
 
-    @pytest.mark.parametrize('code, reason, advice', [
-        (2, 'invalid parameter', 'check app_id'), (1001, 'failed to parse resource id', 'copied whole'),
-        (1003, 'appid mismatch', 'belong to one recording'),
-    ])
-    def test_bad_request_codes_name_code_reason_request_id_and_advice(self, simulator, code, reason, advice):
-        recording = simulator.seed()
-        simulator.add_fault(Fault(status=400, body={'code': code, 'reason': reason}, headers={'X-Request-ID': 'req-%d' % code},
-                                  action='stop'))
-        result = stop(simulator, recording)
-        assert result['failed'] is True
-        assert 'HTTP 400, Agora code %d, "%s", request id req-%d' % (code, reason, code) in result['msg']
-        assert advice in result['msg'] and recording.sid in result['msg']
+class TestCheckMode:
+    def test_running_recording_would_be_stopped(self, monkeypatch):
+        outcome = run(single(), [Call('GET', QUERY, queried(5))], monkeypatch, check_mode=True)
+        rec = outcome.result['recording']
+        assert outcome.result['changed'] is True and (rec['outcome'], rec['upload_status']) == ('stopped', 'unknown')
+        assert [made[0] for made in outcome.transport.made] == ['GET']
 
-    @pytest.mark.parametrize('body', ['<html>ok</html>', '["a"]'])
-    def test_200_that_is_not_a_json_object_fails_cleanly(self, simulator, body):
-        recording = simulator.seed()
-        simulator.add_fault(Fault(status=200, body=body, content_type='text/html', action='stop'))
-        result = stop(simulator, recording)
-        assert result['failed'] is True and 'not a JSON object' in result['msg'] and 'HTTP 200' in result['msg']
+    @pytest.mark.parametrize('reply', [NOT_FOUND, queried(7)], ids=['404', 'status-7'])
+    def test_ended_recording_is_ok(self, monkeypatch, reply):
+        result = run(single(), [Call('GET', QUERY, reply)], monkeypatch, check_mode=True).result
+        assert result['changed'] is False and result['recording']['outcome'] == 'already_stopped'
 
-    def test_empty_identity_value_is_named(self, simulator):
-        recording = simulator.seed()
-        result = stop(simulator, recording, sid='  ')
-        assert result['failed'] is True and result['msg'].startswith('sid must not be empty')
-        assert simulator.received == []
 
-    def test_bad_mode_is_refused_by_the_argument_spec(self, simulator):
-        result = stop(simulator, simulator.seed(), mode='composite')
-        assert result['failed'] is True and 'mode' in result['msg'] and 'individual, mix, web' in result['msg']
+class TestRefusedBeforeAnyRequest:
+    """Each of these fails naming the option, and the transport gets no request (the run would fail otherwise)."""
 
     @pytest.mark.parametrize('option, value, words', [
         ('timeout', 0, 'timeout must be more than zero'), ('retries', -1, 'retries must be zero or more'),
         ('retry_delays', [], 'retry_delays must hold at least one value'),
+        ('retry_delays', [1, -2], 'each of retry_delays must be zero or more'),
         ('not_found_recheck', -5, 'not_found_recheck must be zero or more'),
+        ('api_base_url', 'http://api.sd-rtn.com', 'unencrypted'), ('api_base_url', 'http://10.0.0.5:8080', 'unencrypted'),
+        ('fallback_base_urls', ['http://api.agora.io'], 'fallback_base_urls "http://api.agora.io" uses http://'),
+        ('api_base_url', 'https://user:pw@api.sd-rtn.com', 'must not carry credentials'),
+        ('api_base_url', 'api.sd-rtn.com', 'api_base_url must be a URL'),
+        ('api_base_url', 'https://api.sd-rtn.com/?x=1', 'must not have a query'),
+        ('sid', '  ', 'sid must not be empty'),
+        ('mode', 'composite', 'value of mode must be one of: individual, mix, web'),
     ])
-    def test_bad_numbers_are_refused_before_any_request(self, simulator, option, value, words):
-        result = stop(simulator, simulator.seed(), **{option: value})
+    def test_single_recording_options(self, monkeypatch, option, value, words):
+        result = run(single(**{option: value}), [], monkeypatch).result
         assert result['failed'] is True and words in result['msg']
-        assert simulator.received == []
 
+    @pytest.mark.parametrize('option, words', [('rate_limit', 'rate_limit must be zero or more'),
+                                               ('concurrency', 'concurrency must be more than zero')])
+    def test_batch_options(self, monkeypatch, option, words):
+        result = run(batch([entry(RECORDING)], **{option: -1}), [], monkeypatch).result
+        assert result['failed'] is True and words in result['msg']
 
-class TestCheckMode:
-    def test_running_recording_would_be_stopped(self, simulator):
-        recording = simulator.seed()
-        result = stop(simulator, recording, check_mode=True)
-        assert result['changed'] is True
-        assert (result['recording']['outcome'], result['recording']['upload_status']) == ('stopped', 'unknown')
-        assert [request.method for request in simulator.received] == ['GET']
-        assert simulator.requests_for('query')[0].path.endswith('/sid/%s/mode/mix/query' % recording.sid)
-        assert simulator.recording(recording.sid).state == 'recording'
-
-    def test_stopped_recording_is_ok(self, simulator):
-        result = stop(simulator, simulator.seed(state='ended'), check_mode=True)
-        assert result['changed'] is False and result['recording']['outcome'] == 'already_stopped'
-        assert simulator.requests_for('stop') == []
-
-    def test_gateway_404_in_check_mode_fails(self, simulator):
-        recording = simulator.seed()
-        simulator.add_fault(gateway_404(action='query'))
-        result = stop(simulator, recording, check_mode=True)
-        assert result['failed'] is True and 'URL is wrong' in result['msg']
-
-
-class TestConnectionOptions:
-    def test_credentials_and_url_from_the_environment(self, simulator):
-        recording = simulator.seed()
-        env = {'AGORA_CUSTOMER_ID': CUSTOMER_ID, 'AGORA_CUSTOMER_SECRET': CUSTOMER_SECRET, 'AGORA_API_BASE_URL': simulator.url}
-        result = run_module(dict(recording.describe(), retry_delays=FAST_RETRIES), env=env)
-        assert result['changed'] is True and result['recording']['outcome'] == 'stopped'
-
-    def test_secret_from_the_file_awx_injects(self, simulator, tmp_path):
-        secret_file = tmp_path / 'secret'
-        secret_file.write_text(CUSTOMER_SECRET + '\n')
-        recording = simulator.seed()
-        env = {'AGORA_CUSTOMER_ID': CUSTOMER_ID, 'AGORA_CUSTOMER_SECRET_FILE': str(secret_file), 'AGORA_API_BASE_URL': simulator.url}
-        result = run_module(dict(recording.describe(), retry_delays=FAST_RETRIES), env=env)
-        assert result['recording']['outcome'] == 'stopped'
-
-    def test_secret_from_the_file_is_masked_like_a_no_log_option(self, simulator, tmp_path):
-        secret_file = tmp_path / 'secret'
-        secret_file.write_text(CUSTOMER_SECRET)
-        # A value that holds the secret comes back masked: Ansible knows the file's contents are secret.
-        env = {'AGORA_CUSTOMER_SECRET_FILE': str(secret_file)}
-        result = run_module(dict(stop_args(simulator, simulator.seed(), cname='channel-' + CUSTOMER_SECRET), customer_secret=None),
-                            env=env)
-        assert 'channel-********' in json.dumps(result)
+    @pytest.mark.parametrize('missing, env_name', [('customer_id', 'AGORA_CUSTOMER_ID'), ('customer_secret', 'AGORA_CUSTOMER_SECRET')])
+    def test_missing_credentials_say_where_to_set_them(self, monkeypatch, missing, env_name):
+        args = single()
+        del args[missing]
+        result = run(args, [], monkeypatch).result
+        assert result['failed'] is True and missing in result['msg'] and env_name in result['msg']
 
     @pytest.mark.parametrize('content, words', [(None, 'cannot be read'), ('  \n', 'is empty')])
-    def test_unusable_secret_file_is_named(self, simulator, tmp_path, content, words):
+    def test_unusable_secret_file_is_named(self, monkeypatch, tmp_path, content, words):
         secret_file = tmp_path / 'secret'
         if content is not None:
             secret_file.write_text(content)
-        args = dict(stop_args(simulator, simulator.seed()), customer_secret=None)
-        result = run_module(args, env={'AGORA_CUSTOMER_SECRET_FILE': str(secret_file)})
+        monkeypatch.setenv('AGORA_CUSTOMER_SECRET_FILE', str(secret_file))
+        result = run(dict(single(), customer_secret=None), [], monkeypatch).result
         assert result['failed'] is True and 'AGORA_CUSTOMER_SECRET_FILE' in result['msg'] and words in result['msg']
-        assert simulator.received == []
 
-    @pytest.mark.parametrize('missing, env_name', [('customer_id', 'AGORA_CUSTOMER_ID'), ('customer_secret', 'AGORA_CUSTOMER_SECRET')])
-    def test_missing_credentials_say_where_to_set_them(self, simulator, missing, env_name):
-        args = stop_args(simulator, simulator.seed())
-        del args[missing]
-        result = run_module(args)
-        assert result['failed'] is True
-        assert missing in result['msg'] and env_name in result['msg']
-        assert simulator.received == []
+    def test_recordings_exclude_the_single_recording_options(self, monkeypatch):
+        result = run(batch([entry(RECORDING)], sid=RECORDING.sid), [], monkeypatch).result
+        assert result['failed'] is True and 'mutually exclusive' in result['msg']
 
-    @pytest.mark.parametrize('option, url', [
-        ('api_base_url', 'http://api.sd-rtn.com'), ('api_base_url', 'http://10.0.0.5:8080'),
-        ('fallback_base_urls', ['http://api.agora.io']),
-    ])
-    def test_plain_http_is_refused_before_any_request(self, simulator, option, url):
-        result = stop(simulator, simulator.seed(), **{option: url})
-        assert result['failed'] is True
-        assert 'http://' in result['msg'] and 'unencrypted' in result['msg'] and option in result['msg']
-        assert simulator.received == []
-
-    def test_http_on_ipv6_loopback_is_allowed(self):
-        sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, host='::1').start()
-        try:
-            result = stop(sim, sim.seed())
-        finally:
-            sim.stop()
-        assert sim.url.startswith('http://[::1]:') and result['recording']['outcome'] == 'stopped'
-
-    def test_url_with_credentials_is_refused(self, simulator):
-        result = stop(simulator, simulator.seed(), api_base_url='https://user:pw@api.sd-rtn.com')
-        assert result['failed'] is True and 'must not carry credentials' in result['msg']
-
-    def test_fallback_on_connection_failure(self, simulator):
-        recording = simulator.seed()
-        dead = 'http://127.0.0.1:%d' % free_port()
-        result = stop(simulator, recording, api_base_url=dead, fallback_base_urls=[simulator.url])
-        assert (result['recording']['outcome'], result['recording']['attempts']) == ('stopped', 1)
-
-    def test_no_fallback_on_an_http_answer(self, simulator):
-        other = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET).start()
-        try:
-            recording = simulator.seed()
-            simulator.add_fault(server_error(503, times=None, action='stop'))
-            result = stop(simulator, recording, retries=1, fallback_base_urls=[other.url])
-        finally:
-            other.stop()
-        assert result['failed'] is True and 'HTTP 503' in result['msg']
-        assert other.received == []
+    def test_an_incomplete_batch_entry_is_named(self, monkeypatch):
+        result = run(batch([entry(RECORDING), dict(entry(other(1)), app_id=None)]), [], monkeypatch).result
+        assert result['failed'] is True and result['msg'].startswith('recordings[1]: app_id must not be empty')
 
 
-@pytest.fixture(scope='module')
-def self_signed(tmp_path_factory):
-    """A certificate for 127.0.0.1 that no CA vouches for."""
-    import datetime
+class TestBatch:
+    def test_results_in_input_order_with_summary_and_facts(self, monkeypatch):
+        first, second, third = other(1), other(2), other(3)
+        calls = [Call('POST', first.path('stop'), stopped(recording=first)),
+                 Call('POST', second.path('stop'), NOT_FOUND),
+                 Call('POST', third.path('stop'), answer(206, {'code': 435, 'reason': 'no recorded data'}))]
+        result = run(batch([entry(item) for item in (first, second, third)], concurrency=1), calls, monkeypatch).result
+        assert result['changed'] is True and result['failed'] is False
+        assert [item['sid'] for item in result['recordings']] == [first.sid, second.sid, third.sid]
+        assert [(item['outcome'], item['upload_status'], item['failed']) for item in result['recordings']] == [
+            ('stopped', 'uploaded', False), ('already_stopped', 'unknown', False), ('stopped', 'no_data', False)]
+        assert result['summary'] == {'total': 3, 'outcome': {'stopped': 2, 'already_stopped': 1},
+                                     'upload_status': {'uploaded': 1, 'backuped': 0, 'pending': 0, 'no_data': 1, 'unknown': 1},
+                                     'failed': 0}
+        assert result['ansible_facts'] == {'agora_cloud_recordings': result['recordings'],
+                                           'agora_cloud_recording_summary': result['summary']}
 
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-    import ipaddress
+    def test_nothing_to_stop_is_not_changed(self, monkeypatch):
+        result = run(batch([entry(other(1))]), [Call('POST', other(1).path('stop'), NOT_FOUND)], monkeypatch).result
+        assert result['changed'] is False and result['summary']['outcome'] == {'stopped': 0, 'already_stopped': 1}
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, '127.0.0.1')])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address('127.0.0.1'))]), critical=False)
-            .sign(key, hashes.SHA256()))
-    folder = tmp_path_factory.mktemp('tls')
-    cert_file, key_file = folder / 'cert.pem', folder / 'key.pem'
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return str(cert_file), str(key_file)
+    def test_a_failure_fails_the_task_after_the_others_and_names_it(self, monkeypatch):
+        first, broken = other(1), other(2)
+        calls = [Call('POST', first.path('stop'), stopped(recording=first)), Call('POST', broken.path('stop'), GATEWAY_404)]
+        result = run(batch([entry(first), entry(broken)], concurrency=1), calls, monkeypatch).result
+        assert result['failed'] is True and result['changed'] is True
+        assert result['msg'].startswith('1 of 2 recordings could not be stopped; the others were stopped or had stopped '
+                                        'already, and a re-run is safe. Each failure:')
+        assert '- sid %s: ' % broken.sid in result['msg'] and 'URL is wrong' in result['msg']
+        failed = result['recordings'][1]
+        assert (failed['failed'], failed['outcome'], failed['upload_status'], failed['http_status']) == (True, None, 'unknown', 404)
+        assert result['summary']['failed'] == 1 and 'ansible_facts' not in result
 
+    def test_check_mode_queries_and_says_nothing_was_stopped_on_failure(self, monkeypatch):
+        running, broken = other(1), other(2)
+        calls = [Call('GET', running.path('query'), queried(5, recording=running)), Call('GET', broken.path('query'), GATEWAY_404)]
+        result = run(batch([entry(running), entry(broken)], concurrency=1), calls, monkeypatch, check_mode=True).result
+        assert result['msg'].startswith('1 of 2 recordings could not be checked (check mode: nothing was stopped)')
+        assert result['recordings'][0]['outcome'] == 'stopped'
 
-class TestTls:
-    def test_untrusted_certificate_fails_saying_so(self, self_signed):
-        sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, tls=self_signed).start()
-        try:
-            result = stop(sim, sim.seed(), retries=0)
-        finally:
-            sim.stop()
-        assert sim.url.startswith('https://')
-        assert result['failed'] is True and 'TLS failed' in result['msg'] and 'certificate is not trusted' in result['msg']
-        assert sim.received == []
+    def test_duplicates_are_stopped_and_reported_once_with_a_warning(self, monkeypatch):
+        first, second = other(1), other(2)
+        calls = [Call('POST', first.path('stop'), stopped(recording=first)), Call('POST', second.path('stop'), stopped(recording=second))]
+        outcome = run(batch([entry(first), entry(second), entry(first)], concurrency=1), calls, monkeypatch)
+        assert [item['sid'] for item in outcome.result['recordings']] == [first.sid, second.sid]
+        assert outcome.warnings == ['recordings[2] repeats recordings[0] (sid %s, App ID %s): it is stopped and reported once.'
+                                    % (first.sid, APP_ID)]
 
-    def test_validate_certs_false_accepts_it(self, self_signed):
-        sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, tls=self_signed).start()
-        try:
-            result = stop(sim, sim.seed(), validate_certs=False)
-        finally:
-            sim.stop()
-        assert result['recording']['outcome'] == 'stopped'
+    def test_task_app_id_and_async_stop_apply_unless_an_entry_overrides_them(self, monkeypatch):
+        own_app = 'fedcba9876543210fedcba9876543210'
+        first, second = other(1), other(2, app_id=own_app)
+        calls = [Call('POST', first.path('stop'), answer(200, {'sid': first.sid}),
+                      body={'cname': first.cname, 'uid': first.uid, 'clientRequest': {'async_stop': True}}),
+                 Call('POST', second.path('stop'), stopped(recording=second),
+                      body={'cname': second.cname, 'uid': second.uid, 'clientRequest': {'async_stop': False}})]
+        recordings = [dict(entry(first), app_id=None), entry(second, async_stop=False)]
+        result = run(batch(recordings, app_id=APP_ID, async_stop=True, concurrency=1), calls, monkeypatch).result
+        reported = [(item['app_id'], item['upload_status']) for item in result['recordings']]
+        assert reported == [(APP_ID, 'pending'), (own_app, 'uploaded')]
 
-    def test_trusted_through_the_ca_bundle(self, self_signed):
-        sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, tls=self_signed).start()
-        try:
-            recording = sim.seed()
-            result = run_module(stop_args(sim, recording), env={'REQUESTS_CA_BUNDLE': self_signed[0]})
-        finally:
-            sim.stop()
-        assert result['recording']['outcome'] == 'stopped'
+    def test_an_unexpected_error_in_one_recording_costs_only_that_one(self, monkeypatch):
+        first, second = other(1), other(2)
+        calls = [Call('POST', first.path('stop'), stopped(recording=first)),
+                 Call('POST', second.path('stop'), stopped(recording=second))]
+        from ansible_collections.agora.cloud_recording.plugins.module_utils import _batch
 
+        real = _batch.recording_result
 
-class TestBrokenAnswers:
-    def test_answer_breaking_off_midway_is_retried(self, simulator):
-        recording = simulator.seed()
-        simulator.add_fault(Fault(status=200, body={'serverResponse': {'uploadingStatus': 'uploaded'}}, truncate=True,
-                                  action='stop'))
-        rec = stop(simulator, recording)['recording']
-        assert (rec['outcome'], rec['upload_status'], rec['attempts']) == ('stopped', 'uploaded', 2)
+        def surprising(recording, outcome):
+            if recording.sid == second.sid:
+                raise KeyError('surprise')
+            return real(recording, outcome)
 
-    def test_stop_that_took_effect_before_the_answer_broke_off_counts_as_stopped(self, simulator):
-        recording = simulator.seed()
-        simulator.add_fault(Fault(status=200, body={'serverResponse': {}}, truncate=True, after=True, action='stop'))
-        rec = stop(simulator, recording)['recording']
-        assert (rec['outcome'], rec['upload_status'], rec['http_status']) == ('stopped', 'unknown', 404)
+        monkeypatch.setattr(_batch, 'recording_result', surprising)
+        result = run(batch([entry(first), entry(second)], concurrency=1), calls, monkeypatch).result
+        assert result['failed'] is True and result['recordings'][0]['outcome'] == 'stopped'
+        assert 'unexpected error KeyError' in result['recordings'][1]['msg'] and 'report this error' in result['recordings'][1]['msg']

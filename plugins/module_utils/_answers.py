@@ -5,6 +5,8 @@
 
 """Pure functions that read Agora Cloud Recording answers and decide what they mean.
 
+Private to the agora.cloud_recording collection: not an API, may change in any release.
+
 Nothing here does I/O: the client hands in an ``Answer`` and gets back a ``Verdict``.
 The facts behind every rule are recorded, with their sources, in docs/agora-api-facts.md.
 """
@@ -15,6 +17,7 @@ import email.utils
 import json
 import time
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 UPLOAD_STATUSES = ('uploaded', 'backuped', 'pending', 'no_data', 'unknown')
@@ -54,17 +57,22 @@ class Answer:
     retry_after: float | None = None
 
 
+class Kind(Enum):
+    """Every meaning an answer can have; the client decides by these and nothing else."""
+
+    STOPPED = 'stopped'        # stop took effect
+    RUNNING = 'running'        # query: the recording is alive
+    NOT_FOUND = 'not_found'    # Agora's own 404: no such worker
+    EXITING = 'exiting'        # 400 code 49 (a stop is already under way), or a query status of a recording ending
+    RETRY = 'retry'            # transient trouble
+    FAIL = 'fail'              # nothing retrying would fix
+
+
 @dataclass(frozen=True)
 class Verdict:
-    """What an answer means for the task.
+    """What an answer means for the task."""
 
-    kind is one of:
-    ``stopped`` (stop succeeded), ``running`` (query: the recording is alive),
-    ``not_found`` (Agora's own 404: no such worker), ``exiting`` (400 code 49: a stop is already under way),
-    ``retry`` (transient trouble) and ``fail`` (nothing retrying would fix).
-    """
-
-    kind: str
+    kind: Kind
     upload_status: str = 'unknown'
     files: list[dict[str, Any]] = field(default_factory=list)
     server_response: dict[str, Any] | None = None
@@ -79,7 +87,8 @@ def decode_body(raw: bytes) -> tuple[Any, str]:
     text = raw.decode('utf-8', errors='replace')
     try:
         return json.loads(text), text
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: nesting deeper than Python's parser goes is no answer of Agora's either.
         return None, text
 
 
@@ -235,15 +244,15 @@ def _stopped(answer: Answer, async_stop: bool) -> Verdict:
         upload_status = 'pending' if async_stop else 'unknown'
     else:
         upload_status = normalize_upload_status(raw_status)
-    return Verdict('stopped', upload_status, extract_files(server_response), server_response)
+    return Verdict(Kind.STOPPED, upload_status, extract_files(server_response), server_response)
 
 
 def _retry(answer: Answer, may_have_acted: bool = False) -> Verdict:
-    return Verdict('retry', reason=describe_answer(answer), may_have_acted=may_have_acted)
+    return Verdict(Kind.RETRY, reason=describe_answer(answer), may_have_acted=may_have_acted)
 
 
 def _fail(answer: Answer, advice: str) -> Verdict:
-    return Verdict('fail', reason=describe_answer(answer), advice=advice)
+    return Verdict(Kind.FAIL, reason=describe_answer(answer), advice=advice)
 
 
 def classify_error(answer: Answer) -> Verdict:
@@ -254,10 +263,10 @@ def classify_error(answer: Answer) -> Verdict:
         return _fail(answer, ADVICE_CREDENTIALS)
     if status == 404:
         if code == 404:
-            return Verdict('not_found', reason=describe_answer(answer))
+            return Verdict(Kind.NOT_FOUND, reason=describe_answer(answer))
         return _fail(answer, ADVICE_GATEWAY_404)
     if status == 400 and code == 49:
-        return Verdict('exiting', reason=describe_answer(answer))
+        return Verdict(Kind.EXITING, reason=describe_answer(answer))
     if status in (408, 429) or status >= 500:
         return _retry(answer)
     if 400 <= status < 500:
@@ -280,13 +289,13 @@ def classify_stop_answer(answer: Answer, async_stop: bool) -> Verdict:
         code = agora_code(answer.body)
         if code == 435:
             # Nobody published in the channel: the recording stopped with no files.
-            return Verdict('stopped', 'no_data', [], None)
+            return Verdict(Kind.STOPPED, 'no_data', [], None)
         if code == 65:
             # The backend timed out; the stop may or may not have taken effect. Agora advises a retry.
             return _retry(answer, may_have_acted=True)
         # Code 50 and other partial answers: stopped, the upload goes on after the answer.
         server_response = _server_response(answer.body)
-        return Verdict('stopped', 'pending', extract_files(server_response), server_response)
+        return Verdict(Kind.STOPPED, 'pending', extract_files(server_response), server_response)
     return classify_error(answer)
 
 
@@ -298,6 +307,6 @@ def classify_query_answer(answer: Answer) -> Verdict:
         server_response = _server_response(answer.body)
         files = extract_files(server_response)
         if server_response is not None and server_response.get('status') in QUERY_STATUSES_ENDED:
-            return Verdict('exiting', files=files, server_response=server_response)
-        return Verdict('running', files=files, server_response=server_response)
+            return Verdict(Kind.EXITING, files=files, server_response=server_response)
+        return Verdict(Kind.RUNNING, files=files, server_response=server_response)
     return classify_error(answer)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from agora_test_support import CUSTOMER_ID, CUSTOMER_SECRET, run_module
-from agora_simulator import BAD_CREDENTIALS, AgoraSimulator, Fault, gateway_404, server_error
+from agora_simulator import BAD_CREDENTIALS, AgoraSimulator, Fault, server_error
 
 
 def batch_args(simulator, recordings, **extra):
@@ -56,66 +56,6 @@ def test_mixed_states_are_each_reported_in_order(simulator):
     assert result['summary'] == {'total': 6, 'outcome': {'stopped': 3, 'already_stopped': 2},
                                  'upload_status': {'uploaded': 2, 'backuped': 0, 'pending': 0, 'no_data': 1, 'unknown': 2},
                                  'failed': 1}
-
-
-def test_all_fine_sets_the_facts(simulator):
-    recordings = [simulator.seed(mode=mode) for mode in ('individual', 'mix', 'web')]
-    result = run_module(batch_args(simulator, [entry(item) for item in recordings]))
-    assert result['changed'] is True and 'failed' not in result
-    assert result['ansible_facts']['agora_cloud_recordings'] == result['recordings']
-    assert result['ansible_facts']['agora_cloud_recording_summary'] == result['summary']
-    assert result['summary']['outcome'] == {'stopped': 3, 'already_stopped': 0}
-    again = run_module(batch_args(simulator, [entry(item) for item in recordings]))
-    assert again['changed'] is False and again['summary']['outcome'] == {'stopped': 0, 'already_stopped': 3}
-
-
-def test_duplicates_are_stopped_and_reported_once_with_a_warning(simulator):
-    first, second = simulator.seed(), simulator.seed()
-    result = run_module(batch_args(simulator, [entry(first), entry(second), entry(first)]))
-    assert [item['sid'] for item in result['recordings']] == [first.sid, second.sid]
-    assert len(simulator.requests_for('stop')) == 2
-    assert 'recordings[2] repeats recordings[0]' in str(result['warnings'])  # a string, or an event object on 2.19+
-
-
-def test_task_app_id_and_async_stop_apply_unless_an_entry_overrides_them(simulator):
-    default_app = simulator.seed(app_id='app-a')
-    own_app = simulator.seed(app_id='app-b')
-    recordings = [dict(entry(default_app), app_id=None), entry(own_app, async_stop=False)]
-    result = run_module(batch_args(simulator, recordings, app_id='app-a', async_stop=True))
-    assert [item['app_id'] for item in result['recordings']] == ['app-a', 'app-b']
-    assert [item['upload_status'] for item in result['recordings']] == ['pending', 'uploaded']
-    bodies = {request.path.split('/')[3]: request.body['clientRequest'] for request in simulator.requests_for('stop')}
-    assert bodies == {'app-a': {'async_stop': True}, 'app-b': {'async_stop': False}}
-
-
-def test_check_mode_queries_each_recording(simulator):
-    running, ended = simulator.seed(), simulator.seed(state='ended')
-    result = run_module(batch_args(simulator, [entry(running), entry(ended)]), check_mode=True)
-    assert result['changed'] is True
-    assert [item['outcome'] for item in result['recordings']] == ['stopped', 'already_stopped']
-    assert simulator.requests_for('stop') == [] and len(simulator.requests_for('query')) == 2
-
-
-def test_check_mode_failure_says_nothing_was_stopped(simulator):
-    running, broken = simulator.seed(), simulator.seed()
-    simulator.add_fault(gateway_404(sid=broken.sid))
-    result = run_module(batch_args(simulator, [entry(running), entry(broken)]), check_mode=True)
-    assert result['failed'] is True
-    assert result['msg'].startswith('1 of 2 recordings could not be checked (check mode: nothing was stopped)')
-    assert 'the URL is wrong' in result['msg'] and simulator.requests_for('stop') == []
-
-
-def test_incomplete_entry_is_named_before_anything_is_sent(simulator):
-    recording = simulator.seed()
-    result = run_module(batch_args(simulator, [entry(recording), dict(entry(recording), app_id=None, sid='other')]))
-    assert result['failed'] is True and result['msg'].startswith('recordings[1]: app_id must not be empty')
-    assert simulator.received == []
-
-
-def test_recordings_exclude_the_single_recording_options(simulator):
-    recording = simulator.seed()
-    result = run_module(batch_args(simulator, [entry(recording)], sid=recording.sid))
-    assert result['failed'] is True and 'mutually exclusive' in result['msg']
 
 
 def test_the_default_pace_never_trips_agoras_limit():

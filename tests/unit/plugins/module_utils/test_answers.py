@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from ansible_collections.agora.cloud_recording.plugins.module_utils.agora_answers import (
+from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import (
     MAX_RETRY_AFTER,
     Answer,
     agora_code,
@@ -121,22 +121,22 @@ class TestFiles:
 class TestStopAnswers:
     def test_200_individual_or_mix(self):
         verdict = classify_stop_answer(answer(200, {'sid': 's', 'serverResponse': MIX_JSON}), async_stop=False)
-        assert (verdict.kind, verdict.upload_status, len(verdict.files)) == ('stopped', 'uploaded', 1)
+        assert (verdict.kind.value, verdict.upload_status, len(verdict.files)) == ('stopped', 'uploaded', 1)
         assert verdict.server_response == MIX_JSON
 
     def test_200_backuped_string_mode(self):
         body = {'serverResponse': {'fileListMode': 'string', 'fileList': 'a.m3u8', 'uploadingStatus': 'backuped'}}
         verdict = classify_stop_answer(answer(200, body), async_stop=False)
-        assert (verdict.kind, verdict.upload_status, verdict.files[0]['filename']) == ('stopped', 'backuped', 'a.m3u8')
+        assert (verdict.kind.value, verdict.upload_status, verdict.files[0]['filename']) == ('stopped', 'backuped', 'a.m3u8')
 
     def test_200_snapshots_have_status_only(self):
         verdict = classify_stop_answer(answer(200, {'serverResponse': {'uploadingStatus': 'uploaded'}}), async_stop=False)
-        assert (verdict.kind, verdict.upload_status, verdict.files) == ('stopped', 'uploaded', [])
+        assert (verdict.kind.value, verdict.upload_status, verdict.files) == ('stopped', 'uploaded', [])
 
     @pytest.mark.parametrize('key', ['playload', 'payload'])
     def test_200_web(self, key):
         verdict = classify_stop_answer(answer(200, {'serverResponse': web_response(key, 'backuped')}), async_stop=False)
-        assert (verdict.kind, verdict.upload_status, verdict.files[0]['filename']) == ('stopped', 'backuped', 'sid_web_0.mp4')
+        assert (verdict.kind.value, verdict.upload_status, verdict.files[0]['filename']) == ('stopped', 'backuped', 'sid_web_0.mp4')
 
     def test_200_older_unknow_spelling(self):
         body = {'serverResponse': {'fileListMode': 'json', 'fileList': [], 'uploadingStatus': 'unknow'}}
@@ -144,40 +144,40 @@ class TestStopAnswers:
 
     def test_200_async_without_status_is_pending(self):
         verdict = classify_stop_answer(answer(200, {'serverResponse': {'fileListMode': 'json', 'fileList': []}}), async_stop=True)
-        assert (verdict.kind, verdict.upload_status) == ('stopped', 'pending')
+        assert (verdict.kind.value, verdict.upload_status) == ('stopped', 'pending')
 
     def test_200_sync_without_status_is_unknown(self):
         verdict = classify_stop_answer(answer(200, {'sid': 's'}), async_stop=False)
-        assert (verdict.kind, verdict.upload_status, verdict.server_response) == ('stopped', 'unknown', None)
+        assert (verdict.kind.value, verdict.upload_status, verdict.server_response) == ('stopped', 'unknown', None)
 
     def test_206_435_no_data(self):
         verdict = classify_stop_answer(answer(206, {'code': 435, 'reason': 'no recorded data'}), async_stop=False)
-        assert (verdict.kind, verdict.upload_status, verdict.files) == ('stopped', 'no_data', [])
+        assert (verdict.kind.value, verdict.upload_status, verdict.files) == ('stopped', 'no_data', [])
 
     def test_206_65_is_retried_and_may_have_acted(self):
         verdict = classify_stop_answer(answer(206, {'code': 65, 'reason': 'request not completed'}), async_stop=False)
-        assert (verdict.kind, verdict.may_have_acted) == ('retry', True)
+        assert (verdict.kind.value, verdict.may_have_acted) == ('retry', True)
 
     @pytest.mark.parametrize('body', [{'code': 50, 'reason': 'upload timeout'}, {'code': 7}, ''])
     def test_206_other_is_pending(self, body):
         verdict = classify_stop_answer(answer(206, body), async_stop=False)
-        assert (verdict.kind, verdict.upload_status) == ('stopped', 'pending')
+        assert (verdict.kind.value, verdict.upload_status) == ('stopped', 'pending')
 
     def test_404_from_agora_is_not_found(self):
-        assert classify_stop_answer(answer(404, {'code': 404, 'reason': 'failed to find worker'}), False).kind == 'not_found'
+        assert classify_stop_answer(answer(404, {'code': 404, 'reason': 'failed to find worker'}), False).kind.value == 'not_found'
 
     def test_400_49_is_exiting(self):
-        assert classify_stop_answer(answer(400, {'code': 49, 'reason': 'repeated stop'}), False).kind == 'exiting'
+        assert classify_stop_answer(answer(400, {'code': 49, 'reason': 'repeated stop'}), False).kind.value == 'exiting'
 
     @pytest.mark.parametrize('body', [{'message': 'no Route matched with those values'}, '<html>404 Not Found</html>', ''])
     def test_404_without_agora_code_fails_as_wrong_url(self, body):
         verdict = classify_stop_answer(answer(404, body), False)
-        assert verdict.kind == 'fail'
+        assert verdict.kind.value == 'fail'
         assert 'api_base_url' in verdict.advice and 'URL is wrong' in verdict.advice
 
     def test_401_fails_naming_credentials(self):
         verdict = classify_stop_answer(answer(401, {'message': 'Invalid authentication credentials'}), False)
-        assert verdict.kind == 'fail' and 'credentials were rejected' in verdict.advice
+        assert verdict.kind.value == 'fail' and 'credentials were rejected' in verdict.advice
         assert 'Invalid authentication credentials' in verdict.reason
 
     @pytest.mark.parametrize('status, body', [
@@ -186,7 +186,7 @@ class TestStopAnswers:
     ])
     def test_transient_answers_are_retried(self, status, body):
         verdict = classify_stop_answer(answer(status, body), False)
-        assert (verdict.kind, verdict.may_have_acted) == ('retry', False)
+        assert (verdict.kind.value, verdict.may_have_acted) == ('retry', False)
 
     @pytest.mark.parametrize('code, words', [
         (2, 'check app_id'), (432, 'cname, uid and mode'), (433, 'expired'), (1001, 'copied whole'),
@@ -194,29 +194,29 @@ class TestStopAnswers:
     ])
     def test_400_codes_fail_with_advice(self, code, words):
         verdict = classify_stop_answer(answer(400, {'code': code, 'reason': 'r%d' % code}, request_id='rid'), False)
-        assert verdict.kind == 'fail' and words in verdict.advice
+        assert verdict.kind.value == 'fail' and words in verdict.advice
         assert verdict.reason == 'HTTP 400, Agora code %d, "r%d", request id rid' % (code, code)
 
     @pytest.mark.parametrize('body', ['<html>ok</html>', '[1, 2]', '"stopped"', ''])
     def test_200_not_an_object_fails(self, body):
         verdict = classify_stop_answer(answer(200, body), False)
-        assert verdict.kind == 'fail' and 'not a JSON object' in verdict.advice
+        assert verdict.kind.value == 'fail' and 'not a JSON object' in verdict.advice
 
     def test_redirect_fails(self):
-        assert classify_stop_answer(answer(302, ''), False).kind == 'fail'
+        assert classify_stop_answer(answer(302, ''), False).kind.value == 'fail'
 
 
 class TestQueryAnswers:
     def test_running(self):
         verdict = classify_query_answer(answer(200, {'serverResponse': dict(MIX_JSON, status=5)}))
-        assert (verdict.kind, len(verdict.files)) == ('running', 1)
+        assert (verdict.kind.value, len(verdict.files)) == ('running', 1)
 
     @pytest.mark.parametrize('status', [6, 7, 8, 20])
     def test_ending_statuses(self, status):
-        assert classify_query_answer(answer(200, {'serverResponse': {'status': status}})).kind == 'exiting'
+        assert classify_query_answer(answer(200, {'serverResponse': {'status': status}})).kind.value == 'exiting'
 
     def test_not_found(self):
-        assert classify_query_answer(answer(404, {'code': 404, 'reason': 'failed to find worker'})).kind == 'not_found'
+        assert classify_query_answer(answer(404, {'code': 404, 'reason': 'failed to find worker'})).kind.value == 'not_found'
 
     def test_gateway_404_fails(self):
-        assert classify_query_answer(answer(404, {'message': 'no Route matched with those values'})).kind == 'fail'
+        assert classify_query_answer(answer(404, {'message': 'no Route matched with those values'})).kind.value == 'fail'

@@ -1,0 +1,213 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, agora.cloud_recording contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The client of Agora's Cloud Recording REST API: which URL to call, when to retry, what the answers add up to.
+
+Private to the agora.cloud_recording collection: not an API, may change in any release.
+
+HTTP is the transport's business (``_transport``), reading an answer the classifier's (``_answers``). The client takes
+its transport, clock and sleep from its caller, so every path of its decisions runs in tests on a fake clock. Its
+methods keep no per-call state on the instance, so many threads may share one client.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import quote
+
+from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import (
+    Answer,
+    Kind,
+    Verdict,
+    classify_query_answer,
+    classify_stop_answer,
+)
+from ansible_collections.agora.cloud_recording.plugins.module_utils._rate_limiter import RateLimiter
+from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import Transport, TransportError
+
+
+class AgoraError(Exception):
+    """A failure to tell the user about. ``str()`` is the whole message; it never holds the customer secret."""
+
+    def __init__(self, message: str, http_status: int | None = None, attempts: int = 0) -> None:
+        super().__init__(message)
+        self.http_status = http_status
+        self.attempts = attempts
+
+
+@dataclass(frozen=True)
+class Recording:
+    """Which cloud recording a call is about: the values Agora identifies it by."""
+
+    app_id: str
+    resource_id: str
+    sid: str
+    mode: str
+    cname: str
+    uid: str
+
+    def path(self, action: str) -> str:
+        parts = ('v1', 'apps', self.app_id, 'cloud_recording', 'resourceid', self.resource_id,
+                 'sid', self.sid, 'mode', self.mode, action)
+        # Quoting keeps a stray '/' or '?' in a value from changing which endpoint is called.
+        return '/' + '/'.join(quote(part, safe='') for part in parts)
+
+    def label(self) -> str:
+        return 'sid %s (channel %s, App ID %s)' % (self.sid, self.cname, self.app_id)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to wait: ``retries`` extra attempts; ``delays`` before each, the last one repeating."""
+
+    retries: int
+    delays: tuple[float, ...]
+    not_found_recheck: float = 0.0
+
+    def delay(self, retry_number: int, retry_after: float | None = None) -> float:
+        planned = self.delays[min(retry_number, len(self.delays) - 1)]
+        return max(planned, retry_after or 0.0)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The decided result of one call, with what it took to get there."""
+
+    verdict: Verdict
+    http_status: int | None
+    attempts: int
+
+
+@dataclass
+class _CallProgress:
+    """What one call has used so far of its retries and its 404 re-check time."""
+
+    attempts: int = 0
+    retries_used: int = 0
+    rechecks: int = 0
+    may_have_acted: bool = False
+    recheck_deadline: float | None = None
+
+
+class _NoAnswer(Exception):
+    """No base URL gave an HTTP answer in one attempt."""
+
+    def __init__(self, message: str, may_have_acted: bool) -> None:
+        super().__init__(message)
+        self.may_have_acted = may_have_acted
+
+
+class AgoraClient:
+    """Calls Agora's Cloud Recording API and decides what each answer means."""
+
+    def __init__(self, transport: Transport, base_urls: list[str], timeout: float, policy: RetryPolicy,
+                 clock: Callable[[], float], sleep: Callable[[float], None],
+                 rate_limiter: RateLimiter | None = None) -> None:
+        self._transport = transport
+        self._base_urls = base_urls
+        self._timeout = timeout
+        self._policy = policy
+        self._clock = clock
+        self._sleep = sleep
+        self._rate_limiter = rate_limiter
+        self._current_base = 0
+        self._base_lock = threading.Lock()
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def send(self, app_id: str, method: str, path: str, body: dict[str, Any] | None = None) -> Answer:
+        """One attempt: the current base URL first, then each other in order, until one answers over HTTP."""
+        if self._rate_limiter is not None:
+            self._rate_limiter.wait_turn(app_id)
+        with self._base_lock:
+            start = self._current_base
+        failures = []
+        may_have_acted = False
+        for offset in range(len(self._base_urls)):
+            index = (start + offset) % len(self._base_urls)
+            base_url = self._base_urls[index]
+            try:
+                answer = self._transport.send(method, base_url + path, body, self._timeout)
+            except TransportError as exc:
+                may_have_acted = may_have_acted or exc.may_have_acted
+                failures.append('%s: %s' % (base_url, exc))
+                continue
+            with self._base_lock:
+                self._current_base = index
+            return answer
+        raise _NoAnswer('; '.join(failures), may_have_acted)
+
+    def _attempt(self, recording: Recording, method: str, path: str, body: dict[str, Any] | None,
+                 classify: Callable[[Answer], Verdict]) -> tuple[Answer | None, Verdict]:
+        """One attempt and what its answer means; no answer at all is worth a retry."""
+        try:
+            answer = self.send(recording.app_id, method, path, body)
+        except _NoAnswer as exc:
+            return None, Verdict(Kind.RETRY, reason='could not reach Agora: %s' % exc, may_have_acted=exc.may_have_acted)
+        return answer, classify(answer)
+
+    def _wait_for_recheck(self, progress: _CallProgress) -> bool:
+        """Wait before asking again after Agora's 404, while not_found_recheck allows; False once it is spent."""
+        # Agora answers 404 for up to 90 s while it moves a live recording to another server.
+        now = self._clock()
+        if progress.recheck_deadline is None:
+            progress.recheck_deadline = now + self._policy.not_found_recheck
+        if now >= progress.recheck_deadline:
+            return False
+        self._sleep(min(self._policy.delay(progress.rechecks), progress.recheck_deadline - now))
+        progress.rechecks += 1
+        return True
+
+    def _wait_for_retry(self, app_id: str, answer: Answer | None, progress: _CallProgress) -> bool:
+        """Wait before retrying (and slow the App ID down after a 429); False once the retries are spent."""
+        if progress.retries_used >= self._policy.retries:
+            return False
+        delay = self._policy.delay(progress.retries_used, answer.retry_after if answer is not None else None)
+        if answer is not None and answer.status == 429 and self._rate_limiter is not None:
+            self._rate_limiter.slow_down(app_id, delay)
+        self._sleep(delay)
+        progress.retries_used += 1
+        return True
+
+    def _decide(self, recording: Recording, method: str, path: str, body: dict[str, Any] | None,
+                classify: Callable[[Answer], Verdict], acts: bool, what: str) -> Outcome:
+        """Call until the answer is decided: retry transient trouble, re-check Agora's 404 when asked to.
+
+        ``acts`` marks a call with an effect (stop): after an attempt that may have acted, Agora's 404 or code 49
+        means that attempt did the work. The loop ends: retries and the re-check time are both bounded.
+        """
+        progress = _CallProgress()
+        while True:
+            answer, verdict = self._attempt(recording, method, path, body, classify)
+            progress.attempts += 1
+            http_status = answer.status if answer is not None else None
+            if verdict.kind in (Kind.NOT_FOUND, Kind.EXITING) and acts and progress.may_have_acted:
+                return Outcome(Verdict(Kind.STOPPED, 'unknown', [], None), http_status, progress.attempts)
+            if verdict.kind == Kind.NOT_FOUND and self._policy.not_found_recheck > 0 and self._wait_for_recheck(progress):
+                continue
+            if verdict.kind == Kind.RETRY:
+                progress.may_have_acted = progress.may_have_acted or verdict.may_have_acted
+                if self._wait_for_retry(recording.app_id, answer, progress):
+                    continue
+                raise AgoraError('%s: gave up after %d attempts; the last one: %s. The recording may still be running: '
+                                 'run the task again later (a re-run is safe), or raise retries.'
+                                 % (what, progress.attempts, verdict.reason), http_status, progress.attempts)
+            if verdict.kind == Kind.FAIL:
+                raise AgoraError('%s: %s. What to do: %s' % (what, verdict.reason, verdict.advice), http_status,
+                                 progress.attempts)
+            return Outcome(verdict, http_status, progress.attempts)
+
+    def stop(self, recording: Recording, async_stop: bool) -> Outcome:
+        body = {'cname': recording.cname, 'uid': recording.uid, 'clientRequest': {'async_stop': async_stop}}
+        return self._decide(recording, 'POST', recording.path('stop'), body,
+                            lambda answer: classify_stop_answer(answer, async_stop), True,
+                            'Stopping %s failed' % recording.label())
+
+    def query(self, recording: Recording) -> Outcome:
+        return self._decide(recording, 'GET', recording.path('query'), None, classify_query_answer, False,
+                            'Querying %s failed' % recording.label())

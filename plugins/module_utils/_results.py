@@ -1,0 +1,86 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, agora.cloud_recording contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What a task returns: one recording's result, a batch's summary, and the batch's failure message.
+
+Private to the agora.cloud_recording collection: not an API, may change in any release.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from enum import Enum
+from typing import Any
+
+from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import UPLOAD_STATUSES, Kind
+from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraError, Outcome, Recording
+
+
+class Result(Enum):
+    """What happened to a recording, as the task reports it in ``outcome``."""
+
+    STOPPED = 'stopped'
+    ALREADY_STOPPED = 'already_stopped'
+
+
+RESULT_BY_KIND = {
+    Kind.STOPPED: Result.STOPPED,
+    # Check mode: the recording is alive, so a stop would stop it.
+    Kind.RUNNING: Result.STOPPED,
+    Kind.NOT_FOUND: Result.ALREADY_STOPPED,
+    Kind.EXITING: Result.ALREADY_STOPPED,
+}
+
+
+def identity(recording: Recording) -> dict[str, Any]:
+    return {'app_id': recording.app_id, 'resource_id': recording.resource_id, 'sid': recording.sid,
+            'cname': recording.cname, 'uid': recording.uid, 'mode': recording.mode}
+
+
+def recording_result(recording: Recording, outcome: Outcome) -> dict[str, Any]:
+    """The ``recording`` result and fact: who the recording is, what happened, and where its files stand.
+
+    In check mode the verdict comes from ``query``: ``running`` predicts ``stopped``, with the upload still ahead.
+    """
+    verdict = outcome.verdict
+    return dict(identity(recording), outcome=RESULT_BY_KIND[verdict.kind].value, upload_status=verdict.upload_status,
+                files=verdict.files, http_status=outcome.http_status, attempts=outcome.attempts,
+                server_response=verdict.server_response)
+
+
+def is_stopped(result: dict[str, Any]) -> bool:
+    """Whether this run stopped the recording (in check mode: would): what ``changed`` means."""
+    return result['outcome'] == Result.STOPPED.value
+
+
+def failed_result(recording: Recording, error: AgoraError) -> dict[str, Any]:
+    """A recording whose stop failed, in a batch: the same keys, no outcome, and why."""
+    return dict(identity(recording), outcome=None, upload_status='unknown', files=[], http_status=error.http_status,
+                attempts=error.attempts, server_response=None, failed=True, msg=str(error))
+
+
+def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts by outcome, by upload state and of failures, every known key present (zero when none)."""
+    done = [result for result in results if not result['failed']]
+    outcomes = Counter(result['outcome'] for result in done)
+    statuses = Counter(result['upload_status'] for result in done)
+    return {
+        'total': len(results),
+        'outcome': {item.value: outcomes[item.value] for item in Result},
+        'upload_status': {name: statuses[name] for name in UPLOAD_STATUSES},
+        'failed': len(results) - len(done),
+    }
+
+
+def failure_message(results: list[dict[str, Any]], check_mode: bool) -> str:
+    failed = [result for result in results if result['failed']]
+    if check_mode:
+        head = '%d of %d recordings could not be checked (check mode: nothing was stopped). Each failure:'
+    else:
+        head = ('%d of %d recordings could not be stopped; the others were stopped or had stopped already, and a re-run '
+                'is safe. Each failure:')
+    lines = [head % (len(failed), len(results))]
+    lines += ['- sid %s: %s' % (result['sid'], result['msg']) for result in failed]
+    return '\n'.join(lines)

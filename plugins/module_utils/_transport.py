@@ -1,0 +1,297 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, agora.cloud_recording contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""HTTP for the client: one request in, one ``Answer`` (or a ``TransportError``) out.
+
+Private to the agora.cloud_recording collection: not an API, may change in any release.
+
+The client depends only on ``Transport.send``; tests hand it a fake. ``RequestsTransport`` is the real one: one
+``requests.Session`` per run, so connections and TLS sessions are reused (a fresh TLS context per request doubled a
+batch's time), and a deadline that covers the whole exchange, body included.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import socket
+import threading
+import time
+import traceback
+from enum import Enum
+from typing import Any, Callable
+
+from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import (
+    Answer,
+    decode_body,
+    parse_retry_after,
+)
+
+REQUESTS_IMPORT_ERROR: str | None
+try:
+    import requests
+    import requests.adapters
+    from urllib3 import connection as urllib3_connection
+    from urllib3 import connectionpool as urllib3_connectionpool
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+USER_AGENT = 'ansible-collection-agora.cloud_recording'
+# Agora's answers are a few kilobytes; a body larger than this is not Agora's and is not read further.
+MAX_BODY_BYTES = 4 * 1024 * 1024
+
+
+class Failure(Enum):
+    """Why no HTTP answer came back."""
+
+    DNS = 'dns'                          # the host name did not resolve
+    REFUSED = 'refused'                  # nothing listens there
+    CONNECT = 'connect'                  # no connection for another reason, or none within the timeout
+    TLS_VERIFY = 'tls_verify'            # the certificate did not verify: retrying will not help
+    TLS = 'tls'                          # TLS broke for another reason
+    TIMEOUT = 'timeout'                  # the request went out; no whole answer within the deadline
+    CLOSED = 'closed'                    # the connection closed or reset after the request went out
+    BROKEN = 'broken'                    # the answer broke off midway
+
+
+# After these the request may have reached Agora and taken effect.
+SENT = frozenset((Failure.TLS, Failure.TIMEOUT, Failure.CLOSED, Failure.BROKEN))
+
+
+class TransportError(Exception):
+    """No HTTP answer from one URL. ``str()`` says why in plain words."""
+
+    def __init__(self, failure: Failure, message: str) -> None:
+        super().__init__(message)
+        self.failure = failure
+
+    @property
+    def may_have_acted(self) -> bool:
+        return self.failure in SENT
+
+
+class Transport:
+    """What the client needs from HTTP. ``send`` returns the answer or raises ``TransportError``."""
+
+    def send(self, method: str, url: str, body: dict[str, Any] | None, timeout: float) -> Answer:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release connections; the default has none."""
+
+
+def _exception_chain(exc: BaseException) -> list[BaseException]:
+    """The exception and what caused it, through requests' and urllib3's wrappers."""
+    seen: list[BaseException] = []
+    pending: list[BaseException] = [exc]
+    while pending and len(seen) < 20:
+        current = pending.pop(0)
+        if any(current is known for known in seen):
+            continue
+        seen.append(current)
+        linked = [getattr(current, 'reason', None), current.__cause__, current.__context__, *current.args]
+        # ssl.SSLError's ``reason`` is a string; only exceptions lead further down the chain.
+        pending.extend(item for item in linked if isinstance(item, BaseException))
+    return seen
+
+
+def _timed_out(timeout: float) -> TransportError:
+    return TransportError(Failure.TIMEOUT, 'no answer within %s s (timeout); the request may still have reached Agora' % timeout)
+
+
+def classify_exception(exc: Exception, timeout: float) -> TransportError:
+    """Name, in plain words, why a request got no answer; requests' own text is a wall of wrapper names."""
+    chain = _exception_chain(exc)
+    names = {type(item).__name__ for item in chain}
+    if 'SSLCertVerificationError' in names or 'CertificateError' in names:
+        return TransportError(Failure.TLS_VERIFY, 'TLS failed (%s): the certificate is not trusted or does not match the '
+                                                  'host; check the URL, or the CA bundle (REQUESTS_CA_BUNDLE) for a '
+                                                  'TLS-inspecting proxy' % chain[-1].__class__.__name__)
+    if isinstance(exc, requests.exceptions.SSLError):
+        return TransportError(Failure.TLS, 'TLS failed (%s)' % chain[-1].__class__.__name__)
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return TransportError(Failure.CONNECT, 'no connection within %s s (connect timeout)' % timeout)
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return _timed_out(timeout)
+    if 'NameResolutionError' in names or 'gaierror' in names:
+        return TransportError(Failure.DNS, 'the host name could not be resolved (DNS)')
+    if 'ConnectionRefusedError' in names:
+        return TransportError(Failure.REFUSED, 'connection refused')
+    if 'NewConnectionError' in names:
+        return TransportError(Failure.CONNECT, 'no connection (%s)' % chain[-1].__class__.__name__)
+    if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
+        return TransportError(Failure.BROKEN, 'the answer broke off midway; the request may still have reached Agora')
+    return TransportError(Failure.CLOSED, 'the connection was closed before an answer arrived (%s); the request may '
+                                          'still have reached Agora' % chain[-1].__class__.__name__)
+
+
+class _Deadlines:
+    """One thread that shuts a connection's socket once its request's deadline has passed.
+
+    requests' timeout bounds each read, not the exchange: an answer trickling a byte at a time would hold a request
+    for ever. Shutting the socket down ends the blocked read at once, whatever phase the exchange is in.
+    """
+
+    RETRY_UNCONNECTED = 0.05
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._condition = threading.Condition()
+        self._heap: list[tuple[float, int, _Deadline]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, seconds: float) -> '_Deadline':
+        deadline = _Deadline()
+        self._push(self._clock() + seconds, deadline)
+        return deadline
+
+    def _push(self, when: float, deadline: '_Deadline') -> None:
+        with self._condition:
+            heapq.heappush(self._heap, (when, next(self._order), deadline))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name='agora-deadlines', daemon=True)
+                self._thread.start()
+            self._condition.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                while not self._heap or self._heap[0][0] > self._clock():
+                    self._condition.wait(self._heap[0][0] - self._clock() if self._heap else None)
+                dummy_when, dummy_order, deadline = heapq.heappop(self._heap)
+            if not deadline.expire():
+                # Still connecting: the connect timeout bounds that; shut the socket as soon as there is one.
+                self._push(self._clock() + self.RETRY_UNCONNECTED, deadline)
+
+
+class _Deadline:
+    """One request's deadline: which connection carries the request, and whether time ran out."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.connection: Any = None
+        self.expired = False
+        self.done = False
+
+    def expire(self) -> bool:
+        """Time is up: shut the socket. False while the request has no socket yet."""
+        # Under the lock: once ``finish`` has run, the connection may already serve another request.
+        with self._lock:
+            if self.done:
+                return True
+            self.expired = True
+            sock = getattr(self.connection, 'sock', None)
+            if sock is None:
+                return False
+            try:
+                # socket.socket's own shutdown: an SSLSocket's would also drop its TLS state under the reading thread.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed
+            return True
+
+    def finish(self) -> bool:
+        """The exchange is over; True when it was cut short by the deadline."""
+        with self._lock:
+            self.done = True
+            return self.expired
+
+
+_current = threading.local()
+
+
+def _attach_current_deadline(connection: Any) -> None:
+    deadline = getattr(_current, 'deadline', None)
+    if deadline is not None:
+        deadline.connection = connection
+
+
+if HAS_REQUESTS:
+    class _HTTPConnection(urllib3_connection.HTTPConnection):
+        """Tells the running request's deadline which connection carries it."""
+
+        def request(self, *args: Any, **kwargs: Any) -> Any:
+            _attach_current_deadline(self)
+            return super().request(*args, **kwargs)
+
+    class _HTTPSConnection(urllib3_connection.HTTPSConnection):
+        def request(self, *args: Any, **kwargs: Any) -> Any:
+            _attach_current_deadline(self)
+            return super().request(*args, **kwargs)
+
+    class _HTTPConnectionPool(urllib3_connectionpool.HTTPConnectionPool):
+        ConnectionCls = _HTTPConnection
+
+    class _HTTPSConnectionPool(urllib3_connectionpool.HTTPSConnectionPool):
+        ConnectionCls = _HTTPSConnection
+
+    class _Adapter(requests.adapters.HTTPAdapter):
+        """requests' adapter with connections that a deadline can end."""
+
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            # urllib3 keeps these per pool manager so that a manager can use its own classes.
+            self.poolmanager.pool_classes_by_scheme = {'http': _HTTPConnectionPool, 'https': _HTTPSConnectionPool}
+
+
+class RequestsTransport(Transport):
+    """HTTP through one ``requests.Session``: Basic auth, pooled connections, a deadline per request."""
+
+    def __init__(self, customer_id: str, customer_secret: str, validate_certs: bool, max_connections: int,
+                 hosts: int = 1) -> None:
+        self._session = requests.Session()
+        self._session.auth = (customer_id, customer_secret)
+        self._session.headers['User-Agent'] = USER_AGENT
+        # Passed on every request: a session-level verify=False loses to REQUESTS_CA_BUNDLE (requests#3829).
+        self._verify = validate_certs
+        adapter = _Adapter(pool_connections=max(hosts, 1), pool_maxsize=max_connections)
+        self._session.mount('https://', adapter)
+        self._session.mount('http://', adapter)
+        self._deadlines = _Deadlines()
+
+    def close(self) -> None:
+        self._session.close()
+
+    def send(self, method: str, url: str, body: dict[str, Any] | None, timeout: float) -> Answer:
+        deadline = self._deadlines.arm(timeout)
+        _current.deadline = deadline
+        try:
+            return self._exchange(method, url, body, timeout, deadline)
+        except requests.exceptions.RequestException as exc:
+            if deadline.finish():
+                raise _timed_out(timeout)
+            raise classify_exception(exc, timeout)
+        finally:
+            _current.deadline = None
+            deadline.finish()
+
+    def _exchange(self, method: str, url: str, body: dict[str, Any] | None, timeout: float, deadline: _Deadline) -> Answer:
+        with self._session.request(method, url, json=body, timeout=timeout, verify=self._verify, allow_redirects=False,
+                                   stream=True) as response:
+            raw = self._read_body(response)
+            # Before the connection goes back to the pool. A socket shut down midway can still look like a short
+            # answer to http.client: that is no answer.
+            if deadline.finish():
+                raise _timed_out(timeout)
+            decoded, text = decode_body(raw)
+            return Answer(response.status_code, decoded, text, response.headers.get('x-request-id'),
+                          parse_retry_after(response.headers.get('retry-after')))
+
+    @staticmethod
+    def _read_body(response: Any) -> bytes:
+        """The body, or its first MAX_BODY_BYTES when it is longer (then it is not Agora's, and is not JSON)."""
+        chunks = []
+        size = 0
+        for chunk in response.iter_content(chunk_size=65536):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                break
+        return b''.join(chunks)[:MAX_BODY_BYTES + 1]

@@ -1,0 +1,203 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, agora.cloud_recording contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Every path of the client's decisions, declared as the calls it must make and the answers they get, on a fake clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from agora_fakes import (
+    BACKEND_TIMEOUT,
+    BASE,
+    EXITING,
+    GATEWAY_404,
+    NOT_FOUND,
+    QUERY,
+    RATE_LIMITED,
+    RECORDING,
+    STOP,
+    UNAVAILABLE,
+    Call,
+    FakeClock,
+    FakeTransport,
+    answer,
+    closed,
+    queried,
+    refused,
+    stopped,
+    timed_out,
+)
+from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import Kind
+from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, AgoraError, RetryPolicy
+from ansible_collections.agora.cloud_recording.plugins.module_utils._rate_limiter import RateLimiter
+
+FALLBACK = 'https://api.agora.io'
+
+
+def make_client(calls, retries=3, delays=(1.0, 3.0, 6.0), recheck=0.0, base_urls=(BASE,), rate=None, timeout=60):
+    clock = FakeClock()
+    transport = FakeTransport(list(calls), clock)
+    limiter = RateLimiter(rate, clock, clock.sleep) if rate else None
+    client = AgoraClient(transport, list(base_urls), timeout, RetryPolicy(retries, tuple(delays), recheck), clock,
+                         clock.sleep, limiter)
+    return client, transport, clock
+
+
+@dataclass
+class Case:
+    """One path through the decision loop: what is asked, the calls it must make, and what it must decide."""
+
+    id: str
+    calls: list[Call]
+    # (verdict kind, upload status, http status, attempts), or words the AgoraError must hold.
+    decided: tuple | None = None
+    error: tuple[str, ...] = ()
+    # Attempts the error reports, when not one per call (base URLs tried within one attempt).
+    attempts: int | None = None
+    sleeps: list[float] = field(default_factory=list)
+    action: str = 'stop'
+    async_stop: bool = False
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def stop_call(result, **extra):
+    return Call('POST', STOP, result, **extra)
+
+
+def query_call(result, **extra):
+    return Call('GET', QUERY, result, **extra)
+
+
+CASES = [
+    Case('stopped-at-once', [stop_call(stopped(), body={'cname': 'main-stage', 'uid': '527841',
+                                                        'clientRequest': {'async_stop': False}})],
+         decided=(Kind.STOPPED, 'uploaded', 200, 1)),
+    Case('async-stop-asks-for-it-and-is-pending', [stop_call(answer(200, {'sid': RECORDING.sid, 'resourceId': RECORDING.resource_id}),
+                                                             body={'cname': 'main-stage', 'uid': '527841',
+                                                                   'clientRequest': {'async_stop': True}})],
+         decided=(Kind.STOPPED, 'pending', 200, 1), async_stop=True),
+    # Retries follow Agora's 1, 3, 6 s schedule, the last delay repeating.
+    Case('503-then-stopped', [stop_call(UNAVAILABLE), stop_call(stopped(), at=1.0)],
+         decided=(Kind.STOPPED, 'uploaded', 200, 2), sleeps=[1.0]),
+    Case('408-is-retried', [stop_call(answer(408, {'message': 'timeout'})), stop_call(stopped())],
+         decided=(Kind.STOPPED, 'uploaded', 200, 2), sleeps=[1.0]),
+    Case('schedule-then-last-delay-repeats', [stop_call(UNAVAILABLE)] * 5 + [stop_call(stopped(), at=22.0)],
+         decided=(Kind.STOPPED, 'uploaded', 200, 6), sleeps=[1.0, 3.0, 6.0, 6.0, 6.0], settings={'retries': 5}),
+    Case('retry-after-longer-than-planned-wins', [stop_call(answer(429, {'message': 'API rate limit exceeded'}, retry_after=5.0)),
+                                                  stop_call(stopped(), at=5.0)],
+         decided=(Kind.STOPPED, 'uploaded', 200, 2), sleeps=[5.0]),
+    Case('retry-after-shorter-than-planned-loses', [stop_call(answer(503, {'message': 'busy'}, retry_after=0.5)),
+                                                    stop_call(stopped(), at=1.0)],
+         decided=(Kind.STOPPED, 'uploaded', 200, 2), sleeps=[1.0]),
+    Case('gives-up-naming-the-last-answer', [stop_call(RATE_LIMITED)] * 4,
+         error=('Stopping sid %s (channel main-stage, App ID %s) failed' % (RECORDING.sid, RECORDING.app_id),
+                'gave up after 4 attempts', 'HTTP 429, "API rate limit exceeded"', 're-run is safe', 'raise retries'),
+         sleeps=[1.0, 3.0, 6.0]),
+    Case('no-retries-means-one-attempt', [stop_call(UNAVAILABLE)], error=('gave up after 1 attempts', 'HTTP 503'),
+         settings={'retries': 0}),
+    # What an answer after a stop that may have taken effect means.
+    Case('206-65-then-404-means-this-run-stopped-it', [stop_call(BACKEND_TIMEOUT), stop_call(NOT_FOUND)],
+         decided=(Kind.STOPPED, 'unknown', 404, 2), sleeps=[1.0]),
+    Case('206-65-then-49-means-this-run-stopped-it', [stop_call(BACKEND_TIMEOUT), stop_call(EXITING)],
+         decided=(Kind.STOPPED, 'unknown', 400, 2), sleeps=[1.0]),
+    Case('206-65-then-stopped', [stop_call(BACKEND_TIMEOUT), stop_call(stopped())],
+         decided=(Kind.STOPPED, 'uploaded', 200, 2), sleeps=[1.0]),
+    Case('timeout-then-404-means-this-run-stopped-it', [stop_call(timed_out(), takes=60.0), stop_call(NOT_FOUND, at=61.0)],
+         decided=(Kind.STOPPED, 'unknown', 404, 2), sleeps=[1.0]),
+    Case('connection-closed-then-404-means-this-run-stopped-it', [stop_call(closed()), stop_call(NOT_FOUND)],
+         decided=(Kind.STOPPED, 'unknown', 404, 2), sleeps=[1.0]),
+    Case('refused-then-404-is-already-stopped', [stop_call(refused()), stop_call(NOT_FOUND)],
+         decided=(Kind.NOT_FOUND, 'unknown', 404, 2), sleeps=[1.0]),
+    Case('may-have-acted-does-not-apply-to-query', [query_call(closed()), query_call(NOT_FOUND)],
+         decided=(Kind.NOT_FOUND, 'unknown', 404, 2), sleeps=[1.0], action='query'),
+    # Agora's 404 and code 49 without an earlier attempt that may have acted.
+    Case('404-trusted-at-once-without-recheck', [stop_call(NOT_FOUND)], decided=(Kind.NOT_FOUND, 'unknown', 404, 1)),
+    Case('49-is-already-exiting', [stop_call(EXITING)], decided=(Kind.EXITING, 'unknown', 400, 1)),
+    Case('404-rechecked-until-the-window-closes', [stop_call(NOT_FOUND, at=0.0), stop_call(NOT_FOUND, at=1.0),
+                                                   stop_call(NOT_FOUND, at=4.0), stop_call(NOT_FOUND, at=10.0)],
+         decided=(Kind.NOT_FOUND, 'unknown', 404, 4), sleeps=[1.0, 3.0, 6.0], settings={'recheck': 10.0}),
+    Case('404-recheck-last-wait-is-cut-to-the-window', [stop_call(NOT_FOUND), stop_call(NOT_FOUND, at=1.0),
+                                                        stop_call(NOT_FOUND, at=2.5)],
+         decided=(Kind.NOT_FOUND, 'unknown', 404, 3), sleeps=[1.0, 1.5], settings={'recheck': 2.5}),
+    Case('404-during-failover-then-alive-is-stopped', [stop_call(NOT_FOUND), stop_call(NOT_FOUND), stop_call(stopped(), at=4.0)],
+         decided=(Kind.STOPPED, 'uploaded', 200, 3), sleeps=[1.0, 3.0], settings={'recheck': 90.0}),
+    Case('query-404-rechecked-too', [query_call(NOT_FOUND), query_call(queried(5), at=1.0)],
+         decided=(Kind.RUNNING, 'unknown', 200, 2), sleeps=[1.0], settings={'recheck': 90.0}, action='query'),
+    # Answers that no retry can fix.
+    Case('401-fails-at-once', [stop_call(answer(401, {'message': 'Invalid authentication credentials'}))],
+         error=('HTTP 401, "Invalid authentication credentials"', 'credentials were rejected')),
+    Case('gateway-404-is-a-wrong-url', [stop_call(GATEWAY_404)], error=('HTTP 404, "no Route matched', 'the URL is wrong')),
+    Case('gateway-404-is-never-rechecked', [stop_call(GATEWAY_404)], error=('URL is wrong',), settings={'recheck': 90.0}),
+    Case('400-code-names-code-reason-request-id-advice',
+         [stop_call(answer(400, {'code': 1003, 'reason': 'appid mismatch'}, request_id='req-7'))],
+         error=('HTTP 400, Agora code 1003, "appid mismatch", request id req-7', 'What to do:', 'belong to one recording')),
+    Case('200-not-json-fails', [stop_call(answer(200, '<html>portal</html>'))], error=('not a JSON object', 'HTTP 200')),
+    # Query, as check mode uses it.
+    Case('query-running', [query_call(queried(5))], decided=(Kind.RUNNING, 'unknown', 200, 1), action='query'),
+    Case('query-stop-requested-is-exiting', [query_call(queried(6))], decided=(Kind.EXITING, 'unknown', 200, 1), action='query'),
+    Case('query-failure-says-querying', [query_call(GATEWAY_404)], error=('Querying sid %s' % RECORDING.sid,), action='query'),
+    # Base URLs: a connection failure moves on to the next one at once; an HTTP answer never does.
+    Case('fallback-answers-in-the-same-attempt', [stop_call(refused()), stop_call(stopped(), base=FALLBACK, at=0.0)],
+         decided=(Kind.STOPPED, 'uploaded', 200, 1), settings={'base_urls': (BASE, FALLBACK)}),
+    Case('no-fallback-on-an-http-answer', [stop_call(UNAVAILABLE), stop_call(stopped(), at=1.0)],
+         decided=(Kind.STOPPED, 'uploaded', 200, 2), sleeps=[1.0], settings={'base_urls': (BASE, FALLBACK)}),
+    Case('every-url-failing-is-named', [stop_call(refused()), stop_call(timed_out(5), base=FALLBACK)],
+         error=('could not reach Agora: %s: connection refused; %s: no answer within 5 s' % (BASE, FALLBACK),),
+         settings={'base_urls': (BASE, FALLBACK), 'retries': 0}, attempts=1),
+]
+
+
+@pytest.mark.parametrize('case', CASES, ids=[case.id for case in CASES])
+def test_decision(case):
+    settings = dict(case.settings)
+    client, transport, clock = make_client(case.calls, **settings)
+    call = (lambda: client.stop(RECORDING, case.async_stop)) if case.action == 'stop' else (lambda: client.query(RECORDING))
+    if case.error:
+        with pytest.raises(AgoraError) as caught:
+            call()
+        for words in case.error:
+            assert words in str(caught.value)
+        assert caught.value.attempts == (case.attempts or len(case.calls))
+    else:
+        outcome = call()
+        assert (outcome.verdict.kind, outcome.verdict.upload_status, outcome.http_status, outcome.attempts) == case.decided
+    transport.assert_done()
+    assert clock.sleeps == case.sleeps
+
+
+def test_the_url_that_answered_is_kept_for_later_calls():
+    client, transport, dummy_clock = make_client([stop_call(refused()), stop_call(stopped(), base=FALLBACK),
+                                                  query_call(queried(), base=FALLBACK)], base_urls=(BASE, FALLBACK))
+    client.stop(RECORDING, False)
+    client.query(RECORDING)
+    transport.assert_done()
+
+
+def test_a_429_slows_the_app_id_down():
+    client, transport, clock = make_client([stop_call(RATE_LIMITED), stop_call(stopped()), query_call(queried())], rate=10)
+    client.stop(RECORDING, False)
+    client.query(RECORDING)
+    transport.assert_done()
+    # The retry waited 1 s; the 429 also pushed the App ID's next slot out and widened its spacing by half.
+    interval = 1 / (10 * RateLimiter.MARGIN)
+    assert clock.sleeps == [1.0, pytest.approx(interval * RateLimiter.SLOW_DOWN_FACTOR)]
+
+
+def test_requests_are_paced_per_app_id():
+    client, transport, clock = make_client([stop_call(stopped()), query_call(queried())], rate=10)
+    client.stop(RECORDING, False)
+    client.query(RECORDING)
+    transport.assert_done()
+    assert clock.sleeps == [pytest.approx(1 / (10 * RateLimiter.MARGIN))]
+
+
+def test_close_closes_the_transport():
+    client, transport, dummy_clock = make_client([])
+    client.close()
+    assert transport.closed

@@ -1,0 +1,207 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, agora.cloud_recording contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The requests transport against small scripted servers on loopback: what reaches the wire, and every way of failing."""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import threading
+import time
+
+import pytest
+
+from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import (
+    MAX_BODY_BYTES,
+    Failure,
+    RequestsTransport,
+    TransportError,
+)
+
+
+class ScriptedServer:
+    """Accepts connections on 127.0.0.1 and hands each to ``script(connection, request_bytes)``."""
+
+    def __init__(self, script):
+        self.script = script
+        self.accepted = 0
+        self.requests = []
+        self._sock = socket.socket()
+        self._sock.bind(('127.0.0.1', 0))
+        self._sock.listen(16)
+        self.url = 'http://127.0.0.1:%d' % self._sock.getsockname()[1]
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self):
+        while True:
+            try:
+                connection, dummy_address = self._sock.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            threading.Thread(target=self._handle, args=(connection,), daemon=True).start()
+
+    def _handle(self, connection):
+        with connection:
+            while True:
+                request = read_request(connection)
+                if request is None:
+                    return
+                self.requests.append(request)
+                if self.script(connection, request) == 'close':
+                    return
+
+    def close(self):
+        self._sock.close()
+
+
+def read_request(connection):
+    data = b''
+    while b'\r\n\r\n' not in data:
+        chunk = connection.recv(65536)
+        if not chunk:
+            return None
+        data += chunk
+    head, dummy, body = data.partition(b'\r\n\r\n')
+    lines = head.decode('latin-1').split('\r\n')
+    headers = dict(line.split(': ', 1) for line in lines[1:])
+    length = int(headers.get('Content-Length', 0))
+    while len(body) < length:
+        body += connection.recv(65536)
+    return {'line': lines[0], 'headers': headers, 'body': body}
+
+
+def reply(connection, status=200, body=b'{"sid": "s"}', headers=()):
+    head = ['HTTP/1.1 %d X' % status, 'Content-Length: %d' % len(body), 'Content-Type: application/json', *headers]
+    connection.sendall(('\r\n'.join(head) + '\r\n\r\n').encode('latin-1') + body)
+
+
+@pytest.fixture
+def server():
+    servers = []
+
+    def start(script):
+        servers.append(ScriptedServer(script))
+        return servers[-1]
+
+    yield start
+    for item in servers:
+        item.close()
+
+
+@pytest.fixture
+def transport():
+    made = RequestsTransport('customer-id', 'customer-secret', validate_certs=True, max_connections=4)
+    yield made
+    made.close()
+
+
+def failure_of(transport, url, timeout=5.0):
+    with pytest.raises(TransportError) as caught:
+        transport.send('POST', url + '/stop', {'a': 1}, timeout)
+    return caught.value
+
+
+def test_the_request_on_the_wire(server, transport):
+    srv = server(lambda connection, request: reply(connection, 200, b'{"sid": "s1"}', ['X-Request-ID: req-1', 'Retry-After: 3']))
+    result = transport.send('POST', srv.url + '/v1/x', {'cname': 'c', 'uid': '1'}, 5.0)
+    (request,) = srv.requests
+    assert request['line'] == 'POST /v1/x HTTP/1.1'
+    assert request['headers']['Authorization'] == 'Basic ' + base64.b64encode(b'customer-id:customer-secret').decode()
+    assert request['headers']['Content-Type'] == 'application/json'
+    assert request['headers']['User-Agent'] == 'ansible-collection-agora.cloud_recording'
+    assert json.loads(request['body']) == {'cname': 'c', 'uid': '1'}
+    assert (result.status, result.body, result.request_id, result.retry_after) == (200, {'sid': 's1'}, 'req-1', 3.0)
+
+
+def test_connections_are_reused(server, transport):
+    srv = server(lambda connection, request: reply(connection))
+    for dummy in range(3):
+        transport.send('GET', srv.url + '/q', None, 5.0)
+    assert (len(srv.requests), srv.accepted) == (3, 1)
+
+
+def test_redirects_are_not_followed(server, transport):
+    srv = server(lambda connection, request: reply(connection, 302, b'', ['Location: http://127.0.0.1:1/elsewhere']))
+    assert transport.send('POST', srv.url + '/stop', None, 5.0).status == 302
+    assert len(srv.requests) == 1
+
+
+def test_refused(transport):
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    error = failure_of(transport, 'http://127.0.0.1:%d' % port)
+    assert (error.failure, error.may_have_acted, str(error)) == (Failure.REFUSED, False, 'connection refused')
+
+
+def test_dns(transport, monkeypatch):
+    def no_such_host(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, 'Name or service not known')
+
+    monkeypatch.setattr(socket, 'getaddrinfo', no_such_host)
+    error = failure_of(transport, 'https://api.sd-rtn.com')
+    assert (error.failure, error.may_have_acted, str(error)) == (Failure.DNS, False, 'the host name could not be resolved (DNS)')
+
+
+def test_closed_after_the_request_may_have_acted(server, transport):
+    srv = server(lambda connection, request: 'close')
+    error = failure_of(transport, srv.url)
+    assert (error.failure, error.may_have_acted) == (Failure.CLOSED, True)
+    assert str(error).startswith('the connection was closed before an answer arrived')
+
+
+def test_answer_breaking_off_midway(server, transport):
+    def half(connection, request):
+        connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"sid": ')
+        return 'close'
+
+    error = failure_of(transport, server(half).url)
+    assert (error.failure, error.may_have_acted) == (Failure.BROKEN, True)
+
+
+def test_no_answer_within_the_timeout(server, transport):
+    srv = server(lambda connection, request: time.sleep(3) or 'close')
+    began = time.monotonic()
+    error = failure_of(transport, srv.url, timeout=0.5)
+    assert time.monotonic() - began < 2.0
+    assert (error.failure, error.may_have_acted, str(error)) == (
+        Failure.TIMEOUT, True, 'no answer within 0.5 s (timeout); the request may still have reached Agora')
+
+
+@pytest.mark.parametrize('phase', ['headers', 'body'])
+def test_a_trickling_answer_is_cut_at_the_deadline(server, transport, phase):
+    """Each byte arrives well within the read timeout; the deadline still ends the exchange."""
+    def trickle(connection, request):
+        answer = b'HTTP/1.1 200 OK\r\nContent-Length: 4000\r\n\r\n' + b' ' * 4000
+        start = 0 if phase == 'headers' else answer.index(b'\r\n\r\n') + 4
+        connection.sendall(answer[:start])
+        try:
+            for index in range(start, min(start + 200, len(answer))):
+                connection.sendall(answer[index:index + 1])
+                time.sleep(0.05)
+        except OSError:
+            pass
+        return 'close'
+
+    began = time.monotonic()
+    error = failure_of(transport, server(trickle).url, timeout=0.6)
+    assert time.monotonic() - began < 1.5
+    assert (error.failure, error.may_have_acted) == (Failure.TIMEOUT, True)
+
+
+def test_an_oversized_body_is_not_read_whole_and_is_not_json(server, transport):
+    big = b'{"sid": "' + b'x' * (MAX_BODY_BYTES + 10) + b'"}'
+    srv = server(lambda connection, request: reply(connection, 200, big) or 'close')
+    result = transport.send('POST', srv.url + '/stop', None, 10.0)
+    assert result.status == 200 and result.body is None and len(result.text) <= MAX_BODY_BYTES + 1
+
+
+def test_a_deeply_nested_answer_is_not_json(server, transport):
+    srv = server(lambda connection, request: reply(connection, 200, b'[' * 100000 + b']' * 100000))
+    assert transport.send('POST', srv.url + '/stop', None, 5.0).body is None
