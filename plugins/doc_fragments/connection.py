@@ -15,6 +15,8 @@ options:
     description:
       - The customer ID of the RESTful API key pair from Agora Console (Developer Toolkit, RESTful API).
       - Required. If not set, the value of the E(AGORA_CUSTOMER_ID) environment variable is used.
+      - Surrounding whitespace is removed, whichever the source. Printable ASCII without spaces or colons only, as
+        HTTP Basic authentication carries it.
     type: str
   customer_secret:
     description:
@@ -22,6 +24,9 @@ options:
       - Required. If not set, the value of the E(AGORA_CUSTOMER_SECRET) environment variable is used, and if that is
         not set either, the contents of the file that E(AGORA_CUSTOMER_SECRET_FILE) names (as the AWX credential type
         in C(extensions/awx/credential_type.yml) injects it, so that the secret is not in the job's environment).
+      - Surrounding whitespace is removed, whichever the source. Printable ASCII without spaces only.
+      - Its derived forms (C(customer_id:customer_secret) and their base64 Basic token) are masked too, wherever a
+        server echoes them.
     type: str
   api_base_url:
     description:
@@ -29,6 +34,7 @@ options:
       - Use V(https://api.agora.io) outside mainland China if C(api.sd-rtn.com) is unreachable, or list it in O(fallback_base_urls).
       - If not set, the value of the E(AGORA_API_BASE_URL) environment variable is used, then the default.
       - A V(http://) URL is refused before any request, unless its host is a loopback address (for the simulator).
+        So is a URL with credentials, a query, spaces or control characters, or an invalid port.
     type: str
     default: https://api.sd-rtn.com
   fallback_base_urls:
@@ -42,18 +48,20 @@ options:
     default: []
   timeout:
     description:
-      - Seconds to wait for each HTTP answer. A synchronous stop waits for the upload and can take 20 seconds or more.
+      - Seconds, from 1 to 600, that one request may take as a whole (connecting, sending, and the whole answer). A
+        synchronous stop waits for the upload and can take 20 seconds or more.
     type: int
     default: 60
   retries:
     description:
-      - Extra attempts after an answer worth retrying (HTTP 429, 5xx, 206 code 65, connection errors and timeouts).
-      - Other answers are never retried.
+      - Extra attempts, from 0 to 10, after an answer worth retrying (HTTP 429, 5xx, 206 code 65, connection errors and
+        timeouts). Other answers are never retried, and neither is a TLS certificate that does not verify.
     type: int
     default: 3
   retry_delays:
     description:
       - Seconds to wait before each retry; the last value repeats. Agora recommends 1, 3 and 6 seconds.
+      - From 1 to 10 values, each from 0 to 300.
       - A C(Retry-After) header on an answer wins when it asks for longer (capped at 120 seconds).
     type: list
     elements: float

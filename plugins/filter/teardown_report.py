@@ -7,19 +7,22 @@ from __future__ import annotations
 
 DOCUMENTATION = r'''
 name: teardown_report
-short_description: Build a teardown report that keeps the upload state learned by an earlier run
+short_description: Build a teardown report that keeps what earlier runs learned
 version_added: 1.0.0
 description:
   - Takes the RV(agora.cloud_recording.agora_cloud_recording_stop#module:recordings) of a batch stop and, optionally,
-    the recordings of the previous report for the same event.
+    the recordings of the previous report and of an interrupted run's journal for the same event.
   - Agora forgets a recording once it has stopped, so a re-run reports C(already_stopped) with upload state
-    C(unknown). When the previous report knew the state of that recording, it is carried over, with its files, and
-    C(upload_status_from) says so.
-  - Returns the recordings and a summary counted the same way as the module's.
+    C(unknown). When an earlier run knew the state of that recording, it is carried over, with its files, and
+    C(upload_status_from) says where from.
+  - With O(recordings), the report lists every one of them in that order; one that was not stopped in this run
+    because an earlier run had confirmed it stopped (see P(agora.cloud_recording.teardown_pending#filter)) is
+    reported from what that run learned, as C(already_stopped) with C(skipped=true).
+  - Returns the recordings and a summary counted the same way as the module's, plus C(skipped).
 positional: previous
 options:
   _input:
-    description: The C(recordings) result of a batch stop.
+    description: The C(recordings) result of a batch stop (empty when nothing was sent).
     type: list
     elements: dict
     required: true
@@ -28,6 +31,20 @@ options:
     type: list
     elements: dict
     default: []
+  journal:
+    description:
+      - The journal an interrupted run left, as its text (JSON lines) or its entries; newer than O(previous), so its
+        entries win.
+    type: raw
+    default: []
+  recordings:
+    description: Every recording of the teardown, as given to the role; default, the recordings of O(_input).
+    type: list
+    elements: dict
+  app_id:
+    description: The App ID of every entry of O(recordings) that names none.
+    type: str
+    default: ''
 author:
   - agora.cloud_recording maintainers (!UNKNOWN)
 '''
@@ -45,35 +62,60 @@ _value:
   contains:
     recordings:
       description:
-        - The recordings, in order, each with C(upload_status_from) (V(this_run) or V(previous_report)).
+        - The recordings, in order, each with C(upload_status_from) (V(this_run), V(previous_report) or
+          V(previous_journal)) and C(skipped).
       type: list
       elements: dict
     summary:
-      description: Counts by outcome, by upload state and of failures.
+      description: Counts by outcome, by upload state, of failures and of recordings skipped as confirmed stopped.
       type: dict
 '''
 
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.agora.cloud_recording.plugins.module_utils._results import summarize
-
-KNOWN_FROM_BEFORE = ('uploaded', 'backuped', 'pending', 'no_data')
+from ansible_collections.agora.cloud_recording.plugins.plugin_utils._teardown import (
+    KNOWN_FROM_BEFORE,
+    earlier_knowledge,
+    is_confirmed_stopped,
+    key_of,
+    unique_keys,
+)
 
 
 def _carried_over(result: dict, earlier: dict | None) -> dict:
     if (earlier is not None and result.get('outcome') == 'already_stopped' and result.get('upload_status') == 'unknown'
             and earlier.get('upload_status') in KNOWN_FROM_BEFORE):
         return dict(result, upload_status=earlier['upload_status'], files=earlier.get('files') or [],
-                    upload_status_from='previous_report')
-    return dict(result, upload_status_from='this_run')
+                    upload_status_from=earlier['upload_status_from'], skipped=False)
+    return dict(result, upload_status_from='this_run', skipped=False)
 
 
-def teardown_report(results: list, previous: list | None = None) -> dict:
+def _skipped(earlier: dict) -> dict:
+    """A recording an earlier run confirmed stopped: nothing was sent this time."""
+    entry = {key: value for key, value in earlier.items() if key not in ('journaled_at', 'msg')}
+    return dict(entry, outcome='already_stopped', skipped=True, failed=False)
+
+
+def teardown_report(results: list, previous: list | None = None, journal: list | str | None = None,
+                    recordings: list | None = None, app_id: str = '') -> dict:
     if not isinstance(results, list) or not all(isinstance(item, dict) for item in results):
         raise AnsibleFilterError('teardown_report expects the recordings list of a batch stop')
-    earlier_by_key = {(item.get('app_id'), item.get('sid')): item for item in previous or [] if isinstance(item, dict)}
-    recordings = [_carried_over(result, earlier_by_key.get((result.get('app_id'), result.get('sid')))) for result in results]
-    return {'recordings': recordings, 'summary': summarize(recordings)}
+    known = earlier_knowledge(previous or [], journal or [])
+    this_run = {key_of(result): result for result in results}
+    order = unique_keys(recordings, app_id) if recordings is not None else list(this_run)
+    report = []
+    for key in order:
+        if key in this_run:
+            report.append(_carried_over(this_run[key], known.get(key)))
+        elif is_confirmed_stopped(known.get(key)):
+            report.append(_skipped(known[key]))
+        else:
+            raise AnsibleFilterError('teardown_report: recording sid %s (App ID %s) has neither a result of this run nor '
+                                     'an earlier confirmed stop' % (key[1], key[0]))
+    summary = summarize(report)
+    summary['skipped'] = sum(1 for item in report if item['skipped'])
+    return {'recordings': report, 'summary': summary}
 
 
 class FilterModule(object):

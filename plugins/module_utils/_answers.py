@@ -26,6 +26,8 @@ UPLOAD_STATUSES = ('uploaded', 'backuped', 'pending', 'no_data', 'unknown')
 MAX_RETRY_AFTER = 120.0
 # How much of a body that is not Agora JSON is quoted in a message.
 SNIPPET_LENGTH = 120
+# Agora's answers nest five levels at most; JSON nested deeper than this is no answer of Agora's.
+MAX_JSON_DEPTH = 32
 
 # Query `serverResponse.status` values for a session that is stopping or gone (Agora's query reference).
 QUERY_STATUSES_ENDED = frozenset((6, 7, 8, 20))
@@ -44,6 +46,9 @@ ADVICE_CREDENTIALS = ('the credentials were rejected: check customer_id and cust
 ADVICE_GATEWAY_404 = ('this 404 is not Agora\'s "failed to find worker" answer, so it says nothing about the recording: '
                       'the URL is wrong. Check api_base_url and any proxy in between; the recording may still be running.')
 ADVICE_OTHER_CLIENT_ERROR = 'check the task\'s parameters against the recording\'s acquire and start requests.'
+ADVICE_UNKNOWN_ANSWER = 'Agora gave an answer this collection does not know; check api_base_url points at Agora\'s REST API.'
+ADVICE_NOT_AGORAS = ('something other than Agora\'s API answered, so the recording\'s state is unknown and it may still be '
+                     'running. Check api_base_url and any proxy or captive portal in between, then run the task again.')
 
 
 @dataclass(frozen=True)
@@ -82,14 +87,29 @@ class Verdict:
     may_have_acted: bool = False
 
 
+def _json_depth(value: Any) -> int:
+    """How deeply containers nest in decoded JSON, counted without recursion."""
+    deepest = 0
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth)
+            pending.extend((child, depth + 1) for child in item)
+    return deepest
+
+
 def decode_body(raw: bytes) -> tuple[Any, str]:
-    """Return the body as decoded JSON (None when it is not JSON) and as text."""
+    """Return the body as decoded JSON (None when it is not JSON, or nests deeper than Agora's answers) and as text."""
     text = raw.decode('utf-8', errors='replace')
     try:
-        return json.loads(text), text
+        decoded = json.loads(text)
     except (ValueError, RecursionError):
-        # RecursionError: nesting deeper than Python's parser goes is no answer of Agora's either.
+        # RecursionError: nesting deeper than Python's parser goes.
         return None, text
+    return (decoded if _json_depth(decoded) <= MAX_JSON_DEPTH else None), text
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -125,11 +145,19 @@ def agora_code(body: Any) -> int | None:
 
 
 def agora_reason(body: Any) -> str:
-    """The words an answer gives for itself: Agora's ``reason`` or the gateway's ``message``; '' when it has none."""
-    if isinstance(body, dict):
-        for key in ('reason', 'message', 'error'):
-            if isinstance(body.get(key), str) and body[key]:
-                return body[key]
+    """The words an answer gives for itself; '' when it has none.
+
+    Agora's recording service says ``reason`` (or, in its real 404, ``serverResponse.payload.message``), its gateway
+    ``message``.
+    """
+    if not isinstance(body, dict):
+        return ''
+    for key in ('reason', 'message', 'error'):
+        if isinstance(body.get(key), str) and body[key]:
+            return body[key]
+    payload = (_server_response(body) or {}).get('payload')
+    if isinstance(payload, dict) and isinstance(payload.get('message'), str):
+        return payload['message']
     return ''
 
 
@@ -149,11 +177,10 @@ def describe_answer(answer: Answer) -> str:
     code = agora_code(answer.body)
     if code is not None:
         parts.append('Agora code %d' % code)
-    if isinstance(answer.body, dict):
-        reason = agora_reason(answer.body)
-        if reason:
-            parts.append('"%s"' % reason)
-    else:
+    reason = agora_reason(answer.body)
+    if reason:
+        parts.append('"%s"' % reason[:SNIPPET_LENGTH])
+    elif code is None:
         parts.append(body_snippet(answer.text))
     if answer.request_id:
         parts.append('request id %s' % answer.request_id)
@@ -236,6 +263,34 @@ def _server_response(body: Any) -> dict[str, Any] | None:
     return server_response if isinstance(server_response, dict) else None
 
 
+@dataclass(frozen=True)
+class Expected:
+    """Which recording a request was about: Agora's answers name it, other servers' do not."""
+
+    sid: str
+    resource_id: str
+
+
+def _not_agoras(answer: Answer, expected: Expected) -> str | None:
+    """Why a 2xx answer is not Agora's answer about this recording, or None when it is.
+
+    Agora's 200 carries the recording's ``sid`` and ``resourceId``; its 206 carries Agora's ``code``. A proxy's or a
+    captive portal's 200 (``{}``, ``{"message": "ok"}``, HTML) carries neither, and must never read as "stopped".
+    """
+    body = answer.body
+    if not isinstance(body, dict):
+        return 'it is not a JSON object'
+    named = {'sid': body.get('sid'), 'resourceId': body.get('resourceId')}
+    for key, wanted in (('sid', expected.sid), ('resourceId', expected.resource_id)):
+        if named[key] is not None and named[key] != wanted:
+            return 'it names another recording (%s %s)' % (key, str(named[key])[:80])
+    if answer.status == 206:
+        return None if agora_code(body) is not None else 'it carries no Agora code'
+    if named['sid'] is None and named['resourceId'] is None:
+        return 'it names no sid or resourceId'
+    return None
+
+
 def _stopped(answer: Answer, async_stop: bool) -> Verdict:
     server_response = _server_response(answer.body)
     raw_status = extract_raw_upload_status(server_response)
@@ -267,23 +322,28 @@ def classify_error(answer: Answer) -> Verdict:
         return _fail(answer, ADVICE_GATEWAY_404)
     if status == 400 and code == 49:
         return Verdict(Kind.EXITING, reason=describe_answer(answer))
-    if status in (408, 429) or status >= 500:
+    if status >= 500:
+        # Whatever the body (Agora's code 62, a gateway's HTML), the request may have reached Agora and acted.
+        return _retry(answer, may_have_acted=True)
+    if status in (408, 429):
         return _retry(answer)
     if 400 <= status < 500:
         return _fail(answer, ADVICE_BY_CODE.get(code, ADVICE_OTHER_CLIENT_ERROR))
-    return _fail(answer, 'Agora gave an answer this collection does not know; check api_base_url points at Agora\'s REST API.')
+    return _fail(answer, ADVICE_UNKNOWN_ANSWER)
 
 
-def _not_an_object(answer: Answer) -> Verdict:
-    return _fail(answer, 'the answer is not a JSON object as Agora\'s API sends: check that api_base_url points at Agora\'s '
-                         'REST API and not at a proxy or captive portal; the recording\'s state is unknown.')
+def _not_agoras_verdict(answer: Answer, why: str) -> Verdict:
+    return Verdict(Kind.FAIL, reason='%s, which is not Agora\'s answer (%s)' % (describe_answer(answer), why),
+                   advice=ADVICE_NOT_AGORAS)
 
 
-def classify_stop_answer(answer: Answer, async_stop: bool) -> Verdict:
+def classify_stop_answer(answer: Answer, async_stop: bool, expected: Expected) -> Verdict:
     """What an answer to ``stop`` means (Agora's stop reference and status-code reference)."""
+    if answer.status in (200, 206):
+        why = _not_agoras(answer, expected)
+        if why is not None:
+            return _not_agoras_verdict(answer, why)
     if answer.status == 200:
-        if not isinstance(answer.body, dict):
-            return _not_an_object(answer)
         return _stopped(answer, async_stop)
     if answer.status == 206:
         code = agora_code(answer.body)
@@ -299,14 +359,21 @@ def classify_stop_answer(answer: Answer, async_stop: bool) -> Verdict:
     return classify_error(answer)
 
 
-def classify_query_answer(answer: Answer) -> Verdict:
+def classify_query_answer(answer: Answer, expected: Expected) -> Verdict:
     """What an answer to ``query`` means for check mode: running (a stop would act) or not."""
+    if answer.status in (200, 206):
+        why = _not_agoras(answer, expected)
+        if why is not None:
+            return _not_agoras_verdict(answer, why)
     if answer.status == 200:
-        if not isinstance(answer.body, dict):
-            return _not_an_object(answer)
         server_response = _server_response(answer.body)
         files = extract_files(server_response)
         if server_response is not None and server_response.get('status') in QUERY_STATUSES_ENDED:
             return Verdict(Kind.EXITING, files=files, server_response=server_response)
         return Verdict(Kind.RUNNING, files=files, server_response=server_response)
+    if answer.status == 206:
+        if agora_code(answer.body) == 65:
+            # As for stop: Agora's backend timed out, and Agora advises a retry.
+            return _retry(answer)
+        return _fail(answer, ADVICE_UNKNOWN_ANSWER)
     return classify_error(answer)

@@ -3,24 +3,34 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Stopping many recordings in one task: concurrent workers sharing one client and its rate limiter.
+"""Stopping many recordings in one task: worker threads sharing one client and its rate limiter.
 
 Private to the agora.cloud_recording collection: not an API, may change in any release.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import os
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, AgoraError, Recording
 from ansible_collections.agora.cloud_recording.plugins.module_utils._options import recording_from_params
-from ansible_collections.agora.cloud_recording.plugins.module_utils._results import failed_result, recording_result
+from ansible_collections.agora.cloud_recording.plugins.module_utils._results import (
+    failed_result,
+    interrupted_result,
+    recording_result,
+)
+
+# File descriptors kept free for everything but the connections: Python, the module's output, the journal.
+RESERVED_DESCRIPTORS = 64
 
 
 @dataclass(frozen=True)
 class BatchItem:
+    index: int
     recording: Recording
     async_stop: bool
 
@@ -46,23 +56,116 @@ def batch_items(entries: list[dict[str, Any]], app_id: str | None, async_stop: b
             continue
         first_seen[key] = index
         entry_async = entry.get('async_stop')
-        items.append(BatchItem(recording, async_stop if entry_async is None else entry_async))
+        items.append(BatchItem(len(items), recording, async_stop if entry_async is None else entry_async))
     return items, warnings
 
 
-def _stop_item(client: AgoraClient, item: BatchItem, check_mode: bool) -> dict[str, Any]:
+def descriptor_budget() -> int | None:
+    """How many more connections this process can open, after raising its soft limit as far as it may; None: unknown.
+
+    A batch that runs out of file descriptors loses its result, so the pool is never larger than this.
+    """
     try:
-        outcome = client.query(item.recording) if check_mode else client.stop(item.recording, item.async_stop)
-        return dict(recording_result(item.recording, outcome), failed=False)
-    except AgoraError as exc:
-        return failed_result(item.recording, exc)
-    except Exception as exc:  # pylint: disable=broad-exception-caught
-        # One recording's surprise must not cost the report of all the others.
-        return failed_result(item.recording, AgoraError('unexpected error %s: %s; the recording may still be running: '
-                                                        'run the task again, and report this error' % (type(exc).__name__, exc)))
+        import resource
+    except ImportError:  # not POSIX
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        wanted = 65536 if hard == resource.RLIM_INFINITY else min(hard, 65536)
+        if wanted > soft:
+            try:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+                soft = wanted
+            except (ValueError, OSError):
+                pass
+    try:
+        in_use = len(os.listdir('/proc/self/fd'))
+    except OSError:
+        in_use = RESERVED_DESCRIPTORS
+    return max(1, soft - in_use - RESERVED_DESCRIPTORS)
 
 
-def stop_all(client: AgoraClient, items: list[BatchItem], concurrency: int, check_mode: bool) -> list[dict[str, Any]]:
-    """Stop (or, in check mode, query) every item; results come back in input order, failures included."""
-    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(items)))) as pool:
-        return list(pool.map(lambda item: _stop_item(client, item, check_mode), items))
+def _interleaved(items: list[BatchItem]) -> list[BatchItem]:
+    """The items taken in turn from each App ID, so that one App ID's long list does not hold back another's."""
+    by_app: OrderedDict[str, list[BatchItem]] = OrderedDict()
+    for item in items:
+        by_app.setdefault(item.recording.app_id, []).append(item)
+    queues = [list(reversed(group)) for group in by_app.values()]
+    order = []
+    while queues:
+        for queue in list(queues):
+            order.append(queue.pop())
+            if not queue:
+                queues.remove(queue)
+    return order
+
+
+class Batch:
+    """Runs every item through the client on ``workers`` threads; results land in input order as each finishes.
+
+    Once ``cancelled()`` is true no new item starts; the items never started are reported as not attempted. What has
+    been gathered is readable at any time through ``results()``, so an unexpected failure still reports it.
+    """
+
+    def __init__(self, client: AgoraClient, items: list[BatchItem], check_mode: bool, cancelled: Callable[[], bool],
+                 on_result: Callable[[dict[str, Any]], None] = lambda result: None) -> None:
+        self._client = client
+        self._items = items
+        self._check_mode = check_mode
+        self._cancelled = cancelled
+        self._on_result = on_result
+        self._results: list[dict[str, Any] | None] = [None] * len(items)
+        self._pending = list(reversed(_interleaved(items)))
+        self._lock = threading.Lock()
+
+    def run(self, workers: int) -> list[dict[str, Any]]:
+        threads = []
+        for dummy in range(max(1, min(workers, len(self._items)))):
+            thread = threading.Thread(target=self._work, name='agora-batch', daemon=True)
+            try:
+                thread.start()
+            except RuntimeError:
+                break  # the process may start no more threads: the ones running share the work
+            threads.append(thread)
+        if not threads:
+            self._work()
+        for thread in threads:
+            thread.join()
+        return self.results()
+
+    def results(self) -> list[dict[str, Any]]:
+        """Every item's result so far, in input order; an item not (yet) finished is reported as not attempted."""
+        with self._lock:
+            return [result if result is not None else interrupted_result(item.recording)
+                    for item, result in zip(self._items, self._results)]
+
+    def _next(self) -> BatchItem | None:
+        with self._lock:
+            if self._cancelled() or not self._pending:
+                return None
+            return self._pending.pop()
+
+    def _work(self) -> None:
+        while True:
+            item = self._next()
+            if item is None:
+                return
+            result = self._run_one(item)
+            with self._lock:
+                self._results[item.index] = result
+            self._on_result(result)
+
+    def _run_one(self, item: BatchItem) -> dict[str, Any]:
+        try:
+            if self._check_mode:
+                outcome = self._client.query(item.recording)
+            else:
+                outcome = self._client.stop(item.recording, item.async_stop)
+            return dict(recording_result(item.recording, outcome), failed=False)
+        except AgoraError as exc:
+            return failed_result(item.recording, exc)
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            # One recording's surprise must not cost the report of all the others.
+            return failed_result(item.recording, AgoraError('unexpected error %s: %s; the recording may still be running: '
+                                                            'run the task again, and report this error'
+                                                            % (type(exc).__name__, exc)))

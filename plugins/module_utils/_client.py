@@ -21,13 +21,19 @@ from urllib.parse import quote
 
 from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import (
     Answer,
+    Expected,
     Kind,
     Verdict,
     classify_query_answer,
     classify_stop_answer,
 )
 from ansible_collections.agora.cloud_recording.plugins.module_utils._rate_limiter import RateLimiter
-from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import Transport, TransportError
+from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import NO_SECRETS, Redactor
+from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import Failure, Transport, TransportError
+
+ADVICE_TLS = ('the server\'s certificate did not verify, and retrying will not change that: check the URL; behind a '
+              'TLS-inspecting proxy, point REQUESTS_CA_BUNDLE at its CA bundle; set validate_certs to false only for an '
+              'endpoint you control')
 
 
 class AgoraError(Exception):
@@ -59,10 +65,21 @@ class Recording:
     def label(self) -> str:
         return 'sid %s (channel %s, App ID %s)' % (self.sid, self.cname, self.app_id)
 
+    def expected(self) -> Expected:
+        return Expected(self.sid, self.resource_id)
+
+
+# Agora answers 404 for up to 90 s while it moves a live recording to another server (its best practices advise
+# asking again after 5, 10 and 15 s). A handful of re-checks spread over the window, the last wait repeating.
+RECHECK_WAITS = (5.0, 10.0, 15.0, 30.0)
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How often and how long to wait: ``retries`` extra attempts; ``delays`` before each, the last one repeating."""
+    """How often and how long to wait: ``retries`` extra attempts; ``delays`` before each, the last one repeating.
+
+    ``not_found_recheck``: seconds over which Agora's 404 is asked again (``RECHECK_WAITS`` apart) before it counts.
+    """
 
     retries: int
     delays: tuple[float, ...]
@@ -72,6 +89,10 @@ class RetryPolicy:
         planned = self.delays[min(retry_number, len(self.delays) - 1)]
         return max(planned, retry_after or 0.0)
 
+    @staticmethod
+    def recheck_wait(recheck_number: int) -> float:
+        return RECHECK_WAITS[min(recheck_number, len(RECHECK_WAITS) - 1)]
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -80,6 +101,8 @@ class Outcome:
     verdict: Verdict
     http_status: int | None
     attempts: int
+    # Whether Agora's 404 was asked again over the whole not_found_recheck window before it counted.
+    rechecked: bool = False
 
 
 @dataclass
@@ -91,14 +114,20 @@ class _CallProgress:
     rechecks: int = 0
     may_have_acted: bool = False
     recheck_deadline: float | None = None
+    last: str = ''
 
 
 class _NoAnswer(Exception):
     """No base URL gave an HTTP answer in one attempt."""
 
-    def __init__(self, message: str, may_have_acted: bool) -> None:
+    def __init__(self, message: str, may_have_acted: bool, retryable: bool) -> None:
         super().__init__(message)
         self.may_have_acted = may_have_acted
+        self.retryable = retryable
+
+
+class _Interrupted(Exception):
+    """The run was asked to stop (SIGINT or SIGTERM) while a call waited."""
 
 
 class AgoraClient:
@@ -106,7 +135,8 @@ class AgoraClient:
 
     def __init__(self, transport: Transport, base_urls: list[str], timeout: float, policy: RetryPolicy,
                  clock: Callable[[], float], sleep: Callable[[float], None],
-                 rate_limiter: RateLimiter | None = None) -> None:
+                 rate_limiter: RateLimiter | None = None, redactor: Redactor = NO_SECRETS,
+                 cancelled: Callable[[], bool] = lambda: False) -> None:
         self._transport = transport
         self._base_urls = base_urls
         self._timeout = timeout
@@ -114,52 +144,69 @@ class AgoraClient:
         self._clock = clock
         self._sleep = sleep
         self._rate_limiter = rate_limiter
+        self.redactor = redactor
+        self._cancelled = cancelled
         self._current_base = 0
         self._base_lock = threading.Lock()
 
     def close(self) -> None:
         self._transport.close()
 
-    def send(self, app_id: str, method: str, path: str, body: dict[str, Any] | None = None) -> Answer:
-        """One attempt: the current base URL first, then each other in order, until one answers over HTTP."""
+    def _pause(self, seconds: float) -> None:
+        """Wait, unless the run is being interrupted (the sleep given to the client returns early then)."""
+        self._sleep(seconds)
+        if self._cancelled():
+            raise _Interrupted()
+
+    def send(self, app_id: str, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[Answer, bool]:
+        """One attempt: the current base URL first, then each other in order, until one answers over HTTP.
+
+        Returns the answer, masked, and whether a URL tried before it in this attempt may have acted.
+        """
         if self._rate_limiter is not None:
             self._rate_limiter.wait_turn(app_id)
+            if self._cancelled():
+                raise _Interrupted()
         with self._base_lock:
             start = self._current_base
-        failures = []
-        may_have_acted = False
+        failures: list[TransportError] = []
+        messages = []
         for offset in range(len(self._base_urls)):
             index = (start + offset) % len(self._base_urls)
             base_url = self._base_urls[index]
             try:
                 answer = self._transport.send(method, base_url + path, body, self._timeout)
             except TransportError as exc:
-                may_have_acted = may_have_acted or exc.may_have_acted
-                failures.append('%s: %s' % (base_url, exc))
+                failures.append(exc)
+                messages.append('%s: %s' % (base_url, self.redactor.text(str(exc))))
                 continue
             with self._base_lock:
                 self._current_base = index
-            return answer
-        raise _NoAnswer('; '.join(failures), may_have_acted)
+            return self.redactor.answer(answer), any(failure.may_have_acted for failure in failures)
+        raise _NoAnswer('; '.join(messages), any(failure.may_have_acted for failure in failures),
+                        retryable=not all(failure.failure == Failure.TLS_VERIFY for failure in failures))
 
     def _attempt(self, recording: Recording, method: str, path: str, body: dict[str, Any] | None,
-                 classify: Callable[[Answer], Verdict]) -> tuple[Answer | None, Verdict]:
-        """One attempt and what its answer means; no answer at all is worth a retry."""
+                 classify: Callable[[Answer], Verdict], progress: _CallProgress) -> tuple[Answer | None, Verdict]:
+        """One attempt and what its answer means; no answer at all is worth a retry, unless TLS verification failed."""
         try:
-            answer = self.send(recording.app_id, method, path, body)
+            answer, acted_before = self.send(recording.app_id, method, path, body)
         except _NoAnswer as exc:
-            return None, Verdict(Kind.RETRY, reason='could not reach Agora: %s' % exc, may_have_acted=exc.may_have_acted)
+            progress.may_have_acted = progress.may_have_acted or exc.may_have_acted
+            kind = Kind.RETRY if exc.retryable else Kind.FAIL
+            return None, Verdict(kind, reason='could not reach Agora: %s' % exc, advice=ADVICE_TLS)
+        # A URL that timed out before the one that answered may have delivered the stop.
+        progress.may_have_acted = progress.may_have_acted or acted_before
         return answer, classify(answer)
 
     def _wait_for_recheck(self, progress: _CallProgress) -> bool:
         """Wait before asking again after Agora's 404, while not_found_recheck allows; False once it is spent."""
-        # Agora answers 404 for up to 90 s while it moves a live recording to another server.
         now = self._clock()
         if progress.recheck_deadline is None:
             progress.recheck_deadline = now + self._policy.not_found_recheck
         if now >= progress.recheck_deadline:
             return False
-        self._sleep(min(self._policy.delay(progress.rechecks), progress.recheck_deadline - now))
+        self._pause(min(self._policy.recheck_wait(progress.rechecks), progress.recheck_deadline - now))
         progress.rechecks += 1
         return True
 
@@ -170,26 +217,44 @@ class AgoraClient:
         delay = self._policy.delay(progress.retries_used, answer.retry_after if answer is not None else None)
         if answer is not None and answer.status == 429 and self._rate_limiter is not None:
             self._rate_limiter.slow_down(app_id, delay)
-        self._sleep(delay)
+        self._pause(delay)
         progress.retries_used += 1
         return True
 
     def _decide(self, recording: Recording, method: str, path: str, body: dict[str, Any] | None,
                 classify: Callable[[Answer], Verdict], acts: bool, what: str) -> Outcome:
-        """Call until the answer is decided: retry transient trouble, re-check Agora's 404 when asked to.
-
-        ``acts`` marks a call with an effect (stop): after an attempt that may have acted, Agora's 404 or code 49
-        means that attempt did the work. The loop ends: retries and the re-check time are both bounded.
-        """
+        """Call until the answer is decided; turn an interruption into a failure that says where the call stood."""
         progress = _CallProgress()
+        try:
+            return self._decide_loop(recording, method, path, body, classify, acts, what, progress)
+        except _Interrupted:
+            effect = (' The stop may already have taken effect.' if acts and progress.may_have_acted else '')
+            last = ' The last answer: %s.' % progress.last if progress.last else ''
+            raise AgoraError('%s: the run was interrupted (SIGINT or SIGTERM) after %d attempt(s).%s%s The recording may '
+                             'still be running: run the task again (a re-run is safe).'
+                             % (what, progress.attempts, last, effect), None, progress.attempts)
+
+    def _decide_loop(self, recording: Recording, method: str, path: str, body: dict[str, Any] | None,
+                     classify: Callable[[Answer], Verdict], acts: bool, what: str, progress: _CallProgress) -> Outcome:
+        """Retry transient trouble, re-check Agora's 404 when asked to, until the answer is decided.
+
+        ``acts`` marks a call with an effect (stop): after an answer that may follow a stop that took effect, Agora's
+        404 or code 49 means that this run stopped the recording. The loop ends: retries and the re-check time are
+        both bounded.
+        """
         while True:
-            answer, verdict = self._attempt(recording, method, path, body, classify)
+            if self._cancelled():
+                raise _Interrupted()
+            answer, verdict = self._attempt(recording, method, path, body, classify, progress)
             progress.attempts += 1
+            progress.last = verdict.reason
             http_status = answer.status if answer is not None else None
             if verdict.kind in (Kind.NOT_FOUND, Kind.EXITING) and acts and progress.may_have_acted:
                 return Outcome(Verdict(Kind.STOPPED, 'unknown', [], None), http_status, progress.attempts)
-            if verdict.kind == Kind.NOT_FOUND and self._policy.not_found_recheck > 0 and self._wait_for_recheck(progress):
-                continue
+            if verdict.kind == Kind.NOT_FOUND and self._policy.not_found_recheck > 0:
+                if self._wait_for_recheck(progress):
+                    continue
+                return Outcome(verdict, http_status, progress.attempts, rechecked=True)
             if verdict.kind == Kind.RETRY:
                 progress.may_have_acted = progress.may_have_acted or verdict.may_have_acted
                 if self._wait_for_retry(recording.app_id, answer, progress):
@@ -204,10 +269,13 @@ class AgoraClient:
 
     def stop(self, recording: Recording, async_stop: bool) -> Outcome:
         body = {'cname': recording.cname, 'uid': recording.uid, 'clientRequest': {'async_stop': async_stop}}
+        expected = recording.expected()
         return self._decide(recording, 'POST', recording.path('stop'), body,
-                            lambda answer: classify_stop_answer(answer, async_stop), True,
+                            lambda answer: classify_stop_answer(answer, async_stop, expected), True,
                             'Stopping %s failed' % recording.label())
 
     def query(self, recording: Recording) -> Outcome:
-        return self._decide(recording, 'GET', recording.path('query'), None, classify_query_answer, False,
+        expected = recording.expected()
+        return self._decide(recording, 'GET', recording.path('query'), None,
+                            lambda answer: classify_query_answer(answer, expected), False,
                             'Querying %s failed' % recording.label())

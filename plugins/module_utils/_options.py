@@ -13,7 +13,10 @@ Everything a task gives is checked here, before any request; a problem becomes a
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
+import re
+import string
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -28,6 +31,8 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._client impo
     RetryPolicy,
 )
 from ansible_collections.agora.cloud_recording.plugins.module_utils._rate_limiter import RateLimiter
+from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import Redactor, secret_forms
+from ansible_collections.agora.cloud_recording.plugins.module_utils._signals import Interruption
 from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import RequestsTransport, Transport
 
 DEFAULT_API_BASE_URL = 'https://api.sd-rtn.com'
@@ -51,14 +56,17 @@ SINGLE_RECORDING_OPTIONS = ('resource_id', 'sid', 'mode', 'cname', 'uid')
 
 @dataclass(frozen=True)
 class Runtime:
-    """What the client runs on: the clock, the sleep and the HTTP transport. Tests swap in fakes."""
+    """What the client runs on: the clock, the HTTP transport, and the sleep (None: the run's interruptible sleep).
+
+    Tests swap in fakes.
+    """
 
     clock: Callable[[], float]
-    sleep: Callable[[float], None]
     transport: Callable[..., Transport]
+    sleep: Callable[[float], None] | None = None
 
 
-RUNTIME = Runtime(clock=time.monotonic, sleep=time.sleep, transport=RequestsTransport)
+RUNTIME = Runtime(clock=time.monotonic, transport=RequestsTransport)
 
 
 def connection_argument_spec() -> dict[str, dict[str, Any]]:
@@ -83,7 +91,7 @@ def recording_argument_spec() -> dict[str, dict[str, Any]]:
         sid=dict(type='str', required=True),
         mode=dict(type='str', required=True, choices=list(MODES)),
         cname=dict(type='str', required=True),
-        uid=dict(type='str', required=True),
+        uid=dict(type='raw', required=True),
     )
     return dict(
         app_id=dict(type='str'),
@@ -91,7 +99,7 @@ def recording_argument_spec() -> dict[str, dict[str, Any]]:
         sid=dict(type='str'),
         mode=dict(type='str', choices=list(MODES)),
         cname=dict(type='str'),
-        uid=dict(type='str'),
+        uid=dict(type='raw'),
         recordings=dict(type='list', elements='dict', options=entry),
         concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
         rate_limit=dict(type='float', default=DEFAULT_RATE_LIMIT),
@@ -108,6 +116,51 @@ def recording_module_kwargs() -> dict[str, Any]:
     )
 
 
+# Bounds of the numeric options: wide enough for any real use, narrow enough that no wait is unbounded.
+TIMEOUT_RANGE = (1, 600)
+RETRIES_RANGE = (0, 10)
+RETRY_DELAY_RANGE = (0.0, 300.0)
+MAX_RETRY_DELAYS = 10
+NOT_FOUND_RECHECK_RANGE = (0, 600)
+RATE_LIMIT_RANGE = (0.1, 1000.0)
+CONCURRENCY_RANGE = (1, 1000)
+
+# What Agora can have issued (docs/agora-api-facts.md): an App ID is 32 hex digits; sid and resource ID are URL-safe
+# tokens (their format is not documented: these are the characters every one seen has); a uid is a 32-bit unsigned
+# integer other than 0.
+APP_ID_PATTERN = re.compile(r'[0-9A-Fa-f]{32}\Z')
+SID_PATTERN = re.compile(r'[A-Za-z0-9_-]{1,128}\Z')
+RESOURCE_ID_PATTERN = re.compile(r'[A-Za-z0-9_=+-]{1,2048}\Z')
+UID_PATTERN = re.compile(r'[1-9][0-9]{0,9}\Z')
+MAX_UID = 2 ** 32 - 1
+# Agora's channel names (RTC modes): at most 64 bytes of these 89 characters.
+CNAME_CHARACTERS = frozenset(string.ascii_letters + string.digits + " !#$%&()+-:;<=.>?@[]^_{}|~,")
+CNAME_MAX_BYTES = 64
+# Web page recording names its recording process with cname, up to 1024 bytes of any printable text.
+WEB_CNAME_MAX_BYTES = 1024
+# HTTP Basic carries the key pair as printable ASCII; Agora's keys are letters and digits.
+CREDENTIAL_CHARACTERS = frozenset(chr(code) for code in range(0x21, 0x7f))
+CREDENTIAL_MAX_LENGTH = 256
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: short, and on one line."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + '...'
+
+
+def require_range(value: float, option: str, bounds: tuple[float, float], unit: str = '', allow_zero: bool = False) -> None:
+    """Refuse a number outside ``bounds`` (or not finite); ``allow_zero`` admits 0 below the lower bound (0: off)."""
+    low, high = bounds
+    if isinstance(value, float) and not math.isfinite(value):
+        raise AgoraError('%s must be a finite number; got %s.' % (option, value))
+    if allow_zero and value == 0:
+        return
+    if not low <= value <= high:
+        raise AgoraError('%s must be %sbetween %s and %s%s; got %s.'
+                         % (option, '0 or ' if allow_zero else '', low, high, unit, _shown(value)))
+
+
 def is_loopback_host(host: str) -> bool:
     if host == 'localhost':
         return True
@@ -119,22 +172,39 @@ def is_loopback_host(host: str) -> bool:
 
 def validate_base_url(url: str, option: str) -> str:
     """Return the URL without a trailing slash, or raise AgoraError when it is unusable or not HTTPS."""
-    parts = urlsplit(url.strip())
+    url = url.strip()
+    if any(character.isspace() or not character.isprintable() for character in url):
+        raise AgoraError('%s must be a URL without spaces or control characters; got %s.' % (option, _shown(url)))
+    parts = urlsplit(url)
     if parts.scheme not in ('http', 'https') or not parts.hostname:
         raise AgoraError('%s must be a URL such as %s; got "%s".' % (option, DEFAULT_API_BASE_URL, url))
     if parts.username or parts.password:
         raise AgoraError('%s must not carry credentials; use customer_id and customer_secret.' % option)
     if parts.query or parts.fragment:
         raise AgoraError('%s must not have a query or fragment; got "%s".' % (option, url))
+    try:
+        parts.port
+        parts.hostname.encode('idna')
+    except (ValueError, UnicodeError):
+        raise AgoraError('%s has an invalid host or port; got "%s".' % (option, url))
     if parts.scheme == 'http' and not is_loopback_host(parts.hostname):
         raise AgoraError('%s "%s" uses http://, which would send the customer secret unencrypted; Agora\'s API is '
                          'https:// (plain http is accepted only on a loopback address, such as the simulator).' % (option, url))
-    return url.strip().rstrip('/')
+    return url.rstrip('/')
 
 
-def _require_positive(value: float, option: str, allow_zero: bool) -> None:
-    if value < 0 or (value == 0 and not allow_zero):
-        raise AgoraError('%s must be %s; got %s.' % (option, 'zero or more' if allow_zero else 'more than zero', value))
+def _credential(value: str, option: str, source: str) -> str:
+    """The credential without surrounding whitespace (from every source alike), or AgoraError; never quotes the value."""
+    value = value.strip()
+    if not value:
+        raise AgoraError('%s is not set: pass it to the task or export %s (in AWX, attach the Agora credential).'
+                         % (option, source))
+    if len(value) > CREDENTIAL_MAX_LENGTH or not set(value) <= CREDENTIAL_CHARACTERS or (option == 'customer_id' and ':' in value):
+        raise AgoraError('%s holds characters that HTTP Basic authentication cannot carry (only printable ASCII without '
+                         'spaces%s, at most %d characters, is accepted; Agora\'s RESTful API keys are letters and digits): '
+                         'copy it again from Agora Console.'
+                         % (option, ' or colons' if option == 'customer_id' else '', CREDENTIAL_MAX_LENGTH))
+    return value
 
 
 def load_secret_file(params: dict[str, Any], no_log_values: set[str]) -> None:
@@ -146,51 +216,119 @@ def load_secret_file(params: dict[str, Any], no_log_values: set[str]) -> None:
     if params.get('customer_secret') or not path:
         return
     try:
-        with open(path, encoding='utf-8') as handle:
-            secret = handle.read().strip()
+        with open(path, 'rb') as handle:
+            raw = handle.read(CREDENTIAL_MAX_LENGTH * 4 + 1)
     except OSError as exc:
         raise AgoraError('%s names %s, which cannot be read (%s).' % (SECRET_FILE_ENV, path, exc.strerror))
+    try:
+        secret = raw.decode('utf-8').strip()
+    except UnicodeDecodeError:
+        raise AgoraError('%s names %s, which is not UTF-8 text: it should hold the customer secret and nothing else.'
+                         % (SECRET_FILE_ENV, path))
     if not secret:
         raise AgoraError('%s names %s, which is empty.' % (SECRET_FILE_ENV, path))
     no_log_values.add(secret)
     params['customer_secret'] = secret
 
 
-def client_from_params(params: dict[str, Any], not_found_recheck: float = 0.0, rate_limit: float = 0.0,
-                       concurrency: int = 1) -> AgoraClient:
+def credentials_from_params(params: dict[str, Any]) -> tuple[str, str]:
+    """The customer ID and secret, checked, or AgoraError saying where to set them."""
+    customer_id = _credential(params.get('customer_id') or '', 'customer_id', 'AGORA_CUSTOMER_ID')
+    customer_secret = _credential(params.get('customer_secret') or '', 'customer_secret',
+                                  'AGORA_CUSTOMER_SECRET (or %s)' % SECRET_FILE_ENV)
+    return customer_id, customer_secret
+
+
+def policy_from_params(params: dict[str, Any], not_found_recheck: float) -> RetryPolicy:
+    """The retry options, checked."""
+    require_range(params['retries'], 'retries', RETRIES_RANGE)
+    require_range(not_found_recheck, 'not_found_recheck', NOT_FOUND_RECHECK_RANGE, ' seconds')
+    delays = tuple(params['retry_delays'])
+    if not 1 <= len(delays) <= MAX_RETRY_DELAYS:
+        raise AgoraError('retry_delays must hold 1 to %d values (seconds); Agora advises [1, 3, 6]; got %d.'
+                         % (MAX_RETRY_DELAYS, len(delays)))
+    for delay in delays:
+        require_range(delay, 'each of retry_delays', RETRY_DELAY_RANGE, ' seconds')
+    return RetryPolicy(params['retries'], delays, not_found_recheck)
+
+
+def client_from_params(params: dict[str, Any], interruption: Interruption, no_log_values: set[str],
+                       not_found_recheck: float = 0.0, rate_limit: float = 0.0, concurrency: int = 1) -> AgoraClient:
     """Check the connection options and build the client, or raise AgoraError saying what to fix.
 
-    ``rate_limit`` is requests per second per App ID (0: no pacing); ``concurrency`` the worker threads that share it.
+    ``rate_limit`` is requests per second per App ID (0: no pacing); ``concurrency`` the requests in flight at once.
+    Every form of the secret joins ``no_log_values``, so that Ansible masks it as it masks the option itself.
     """
-    for option, sources in (('customer_id', 'AGORA_CUSTOMER_ID'),
-                            ('customer_secret', 'AGORA_CUSTOMER_SECRET (or %s)' % SECRET_FILE_ENV)):
-        if not params.get(option):
-            raise AgoraError('%s is not set: pass it to the task or export %s (in AWX, attach the Agora credential).'
-                             % (option, sources))
+    customer_id, customer_secret = credentials_from_params(params)
+    redactor = Redactor(secret_forms(customer_id, customer_secret))
+    no_log_values.update(redactor.values)
     base_urls = [validate_base_url(params['api_base_url'], 'api_base_url')]
     base_urls += [validate_base_url(url, 'fallback_base_urls') for url in params['fallback_base_urls']]
-    _require_positive(params['timeout'], 'timeout', allow_zero=False)
-    _require_positive(params['retries'], 'retries', allow_zero=True)
-    _require_positive(not_found_recheck, 'not_found_recheck', allow_zero=True)
-    delays = tuple(params['retry_delays'])
-    if not delays:
-        raise AgoraError('retry_delays must hold at least one value (seconds); Agora advises [1, 3, 6].')
-    for delay in delays:
-        _require_positive(delay, 'each of retry_delays', allow_zero=True)
-    _require_positive(rate_limit, 'rate_limit', allow_zero=True)
-    _require_positive(concurrency, 'concurrency', allow_zero=False)
-    policy = RetryPolicy(params['retries'], delays, not_found_recheck)
+    require_range(params['timeout'], 'timeout', TIMEOUT_RANGE, ' seconds')
+    policy = policy_from_params(params, not_found_recheck)
+    require_range(rate_limit, 'rate_limit', RATE_LIMIT_RANGE, ' requests per second', allow_zero=True)
+    require_range(concurrency, 'concurrency', CONCURRENCY_RANGE)
     runtime = RUNTIME
-    transport = runtime.transport(params['customer_id'], params['customer_secret'], params['validate_certs'],
+    sleep = runtime.sleep or interruption.sleep
+    transport = runtime.transport(customer_id, customer_secret, params['validate_certs'],
                                   max_connections=max(concurrency, 10), hosts=len(base_urls))
-    rate_limiter = RateLimiter(rate_limit, runtime.clock, runtime.sleep) if rate_limit else None
-    return AgoraClient(transport, base_urls, params['timeout'], policy, runtime.clock, runtime.sleep, rate_limiter)
+    rate_limiter = RateLimiter(rate_limit, runtime.clock, sleep) if rate_limit else None
+    return AgoraClient(transport, base_urls, params['timeout'], policy, runtime.clock, sleep, rate_limiter, redactor,
+                       interruption.is_set)
+
+
+def _identity_value(params: dict[str, Any], key: str) -> str:
+    """One identifying value as a string; Ansible gives uid as it was written (type raw)."""
+    value = params.get(key)
+    if key == 'uid':
+        return uid_from_value(value)
+    return '' if value is None else str(value)
+
+
+def uid_from_value(value: Any) -> str:
+    """Agora's recording uid as the string Agora expects, or AgoraError: an integer 1 to 4294967295, or its digits."""
+    if value is None or value == '':
+        return ''
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise AgoraError('uid must be a whole number from 1 to %d, given as an integer or a string of digits; got %s (%s).'
+                         % (MAX_UID, _shown(value), type(value).__name__))
+    text = str(value)
+    if not UID_PATTERN.match(text) or int(text) > MAX_UID:
+        raise AgoraError('uid must be a whole number from 1 to %d, given as an integer or a string of digits; got %s.'
+                         % (MAX_UID, _shown(value)))
+    return text
+
+
+def _check_identity(values: dict[str, str]) -> None:
+    """Refuse values Agora cannot have issued: they would reach another endpoint, or read Agora's 404 as "stopped"."""
+    checks = (
+        ('app_id', APP_ID_PATTERN, 'Agora\'s App ID: 32 hexadecimal digits, as Agora Console shows it'),
+        ('sid', SID_PATTERN, 'the sid that start returned: letters, digits, "-" and "_", at most 128 characters'),
+        ('resource_id', RESOURCE_ID_PATTERN,
+         'the resource ID that acquire returned: letters, digits, "-", "_", "+" and "=", at most 2048 characters'),
+    )
+    for key, pattern, what in checks:
+        if not pattern.match(values[key]):
+            raise AgoraError('%s must be %s; got %s.' % (key, what, _shown(values[key])))
+    _check_cname(values['cname'], values['mode'])
+
+
+def _check_cname(cname: str, mode: str) -> None:
+    size = len(cname.encode('utf-8'))
+    if mode == 'web':
+        if size > WEB_CNAME_MAX_BYTES or not cname.isprintable():
+            raise AgoraError('cname must be printable text of at most %d bytes; got %s.' % (WEB_CNAME_MAX_BYTES, _shown(cname)))
+        return
+    if size > CNAME_MAX_BYTES or not set(cname) <= CNAME_CHARACTERS:
+        raise AgoraError('cname must be an Agora channel name: at most %d bytes of letters, digits, spaces and '
+                         '!#$%%&()+-:;<=.>?@[]^_{}|~, ; got %s.' % (CNAME_MAX_BYTES, _shown(cname)))
 
 
 def recording_from_params(params: dict[str, Any]) -> Recording:
-    """The recording a task names, or AgoraError when a value is empty (an undefined variable, most often)."""
-    values = {key: str(params.get(key) or '').strip() for key in RECORDING_KEYS}
-    empty = [key for key in RECORDING_KEYS if not values[key]]
+    """The recording a task names, or AgoraError naming the option whose value Agora cannot have issued."""
+    values = {key: _identity_value(params, key) for key in RECORDING_KEYS}
+    empty = [key for key in RECORDING_KEYS if not values[key].strip()]
     if empty:
         raise AgoraError('%s must not be empty; check the variables that fill %s.' % (', '.join(empty), 'them' if len(empty) > 1 else 'it'))
+    _check_identity(values)
     return Recording(**values)

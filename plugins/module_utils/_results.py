@@ -10,12 +10,16 @@ Private to the agora.cloud_recording collection: not an API, may change in any r
 
 from __future__ import annotations
 
+import json
+import threading
+import time
 from collections import Counter
 from enum import Enum
 from typing import Any
 
 from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import UPLOAD_STATUSES, Kind
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraError, Outcome, Recording
+from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import Redactor
 
 
 class Result(Enum):
@@ -39,7 +43,17 @@ def identity(recording: Recording) -> dict[str, Any]:
             'cname': recording.cname, 'uid': recording.uid, 'mode': recording.mode}
 
 
-def recording_result(recording: Recording, outcome: Outcome) -> dict[str, Any]:
+def is_confirmed(outcome: Outcome) -> bool:
+    """Whether Agora's answers settle that the recording no longer runs.
+
+    They do when Agora answered the stop, said a stop is under way (code 49), or answered 404 after a stop of this run
+    may have acted or throughout the not_found_recheck window. A 404 taken at once may come from a failover.
+    """
+    kind = outcome.verdict.kind
+    return kind in (Kind.STOPPED, Kind.EXITING) or (kind == Kind.NOT_FOUND and outcome.rechecked)
+
+
+def recording_result(recording: Recording, outcome: Outcome, check_mode: bool = False) -> dict[str, Any]:
     """The ``recording`` result and fact: who the recording is, what happened, and where its files stand.
 
     In check mode the verdict comes from ``query``: ``running`` predicts ``stopped``, with the upload still ahead.
@@ -47,7 +61,7 @@ def recording_result(recording: Recording, outcome: Outcome) -> dict[str, Any]:
     verdict = outcome.verdict
     return dict(identity(recording), outcome=RESULT_BY_KIND[verdict.kind].value, upload_status=verdict.upload_status,
                 files=verdict.files, http_status=outcome.http_status, attempts=outcome.attempts,
-                server_response=verdict.server_response)
+                confirmed=not check_mode and is_confirmed(outcome), server_response=verdict.server_response)
 
 
 def is_stopped(result: dict[str, Any]) -> bool:
@@ -58,7 +72,52 @@ def is_stopped(result: dict[str, Any]) -> bool:
 def failed_result(recording: Recording, error: AgoraError) -> dict[str, Any]:
     """A recording whose stop failed, in a batch: the same keys, no outcome, and why."""
     return dict(identity(recording), outcome=None, upload_status='unknown', files=[], http_status=error.http_status,
-                attempts=error.attempts, server_response=None, failed=True, msg=str(error))
+                attempts=error.attempts, confirmed=False, server_response=None, failed=True, msg=str(error))
+
+
+def interrupted_result(recording: Recording) -> dict[str, Any]:
+    """A recording of a batch that was never tried because the run was interrupted."""
+    return failed_result(recording, AgoraError('not attempted: the run was interrupted (SIGINT or SIGTERM) before this '
+                                               'recording was tried; it may still be running: run the task again'))
+
+
+class Journal:
+    """Appends each finished recording's result to a file as one JSON line, so an interrupted run's knowledge survives.
+
+    Lines are written whole and flushed at once; every form of the secret is masked first.
+    """
+
+    def __init__(self, path: str, redactor: Redactor) -> None:
+        self._redactor = redactor
+        self._lock = threading.Lock()
+        try:
+            self._handle = open(path, 'a', encoding='utf-8')
+        except OSError as exc:
+            raise AgoraError('journal %s cannot be opened for writing (%s): check the directory exists and is writable.'
+                             % (path, exc.strerror))
+        self.path = path
+        self.error: str | None = None
+
+    def record(self, result: dict[str, Any]) -> None:
+        entry = dict(self._redactor.value(result), journaled_at=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
+        line = self._redactor.text(json.dumps(entry, sort_keys=True)) + '\n'
+        with self._lock:
+            if self.error is not None:
+                return
+            try:
+                self._handle.write(line)
+                self._handle.flush()
+            except (OSError, ValueError) as exc:
+                # The stops go on; the task warns that the journal is incomplete.
+                self.error = ('journal %s could not be written (%s); it misses recordings finished since'
+                              % (self.path, getattr(exc, 'strerror', None) or exc))
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                self._handle.close()
+            except OSError as exc:
+                self.error = self.error or 'journal %s could not be written (%s)' % (self.path, exc.strerror)
 
 
 def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:

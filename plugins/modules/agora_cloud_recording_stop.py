@@ -19,6 +19,12 @@ description:
   - Answers worth retrying (HTTP 429, 5xx, 206 code 65, connection errors, timeouts) are retried with backoff.
     Every other answer ends the task with a message naming the HTTP status, Agora's code and reason,
     the request ID when present, and what to check.
+  - V(stopped) and V(already_stopped) are reported only on Agora's own answer. An HTTP 200 that is not Agora's
+    (no C(sid) or C(resourceId) of this recording) fails the task; after an answer that may follow a stop that took
+    effect (a timeout, a connection closed after sending, a 5xx, 206 code 65), Agora's 404 or code 49 means this run
+    stopped the recording.
+  - On SIGINT or SIGTERM no new stop starts, requests already sent finish within O(timeout), and the module reports
+    what it learned; recordings it never tried are reported as failed, not attempted.
 extends_documentation_fragment:
   - agora.cloud_recording.connection
   - agora.cloud_recording.connection.actiongroup
@@ -39,17 +45,19 @@ attributes:
 options:
   app_id:
     description:
-      - The App ID of the Agora project that records.
+      - The App ID of the Agora project that records (32 hexadecimal digits, as Agora Console shows it).
       - Required for a single recording. With O(recordings), the App ID of every entry that does not name its own.
     type: str
   resource_id:
     description:
-      - The resource ID that C(acquire) returned for this recording.
+      - The resource ID that C(acquire) returned for this recording (letters, digits, V(-), V(_), V(+) and V(=)).
       - Required with O(sid), O(mode), O(cname) and O(uid) unless O(recordings) is given.
     type: str
   sid:
     description:
-      - The recording ID that C(start) returned.
+      - The recording ID that C(start) returned (letters, digits, V(-) and V(_), at most 128 characters).
+      - A value Agora cannot have issued (with V(/), V(?), V(#), spaces, V(.) or V(..)) is refused before any request;
+        it would call another endpoint, or read Agora's 404 as "already stopped".
     type: str
   mode:
     description:
@@ -59,12 +67,15 @@ options:
   cname:
     description:
       - The channel name, as given to C(acquire).
+      - 'For V(individual) and V(mix), an Agora channel name: at most 64 bytes of letters, digits, spaces and
+        C(!#$%&()+-:;<=.>?@[]^_{}|~,). For V(web), printable text of at most 1024 bytes.'
     type: str
   uid:
     description:
-      - The UID of the recording client in the channel, as given to C(acquire).
-      - Sent as a JSON string; a number given in YAML is sent as its string.
-    type: str
+      - The UID of the recording client in the channel, as given to C(acquire), a whole number from 1 to 4294967295,
+        as an integer or a string of digits. Sent as a JSON string, as Agora expects.
+      - A float, a list or any other value is refused, not converted.
+    type: raw
   recordings:
     description:
       - Stop all these recordings in one task instead of the single one named by O(resource_id), O(sid), O(mode),
@@ -96,23 +107,24 @@ options:
         type: str
         required: true
       uid:
-        description: The recording client's UID.
-        type: str
+        description: The recording client's UID, as for O(uid).
+        type: raw
         required: true
       async_stop:
         description: Overrides the task's O(async_stop) for this recording.
         type: bool
   concurrency:
     description:
-      - With O(recordings), how many requests may be in flight at once. A synchronous stop can take 20 seconds while
-        the files upload, so several run side by side.
+      - With O(recordings), how many requests may be in flight at once, from 1 to 1000. A synchronous stop can take
+        20 seconds while the files upload, so several run side by side.
+      - Never more than the process can open connections for (its file descriptor limit, raised as far as allowed).
     type: int
     default: 16
   rate_limit:
     description:
       - Requests per second per App ID, shared by all workers of the task. Agora allows 10 by default and answers
         HTTP 429 beyond; a 429 slows the pace down and is retried.
-      - V(0) sends without pacing, for an App ID whose limit Agora raised.
+      - V(0) sends without pacing, for an App ID whose limit Agora raised; otherwise from 0.1 to 1000.
     type: float
     default: 10
   async_stop:
@@ -124,12 +136,22 @@ options:
     default: false
   not_found_recheck:
     description:
-      - Seconds for which an Agora 404 (C(failed to find worker)) is re-checked, with O(retry_delays) between tries,
-        before the recording counts as already stopped.
+      - Seconds, from 0 to 600, for which an Agora 404 (C(failed to find worker)) is asked again before the recording
+        counts as already stopped. The stop is sent again 5, 15, 30 and 60 seconds after the first 404, then every 30
+        seconds, until the window closes; each counts against O(rate_limit).
       - Agora answers 404 for up to 90 seconds while it moves a live recording to another server. Set V(90) to be sure
-        a recording reported as already stopped really is; V(0) trusts the first 404.
+        a recording reported as already stopped really is (the result's C(confirmed) then says so); V(0) trusts the
+        first 404.
+      - A mistyped but well-formed O(sid), or the wrong O(mode), also answers 404; no re-check can tell those apart.
     type: int
     default: 0
+  journal:
+    description:
+      - With O(recordings), a file to which each recording's result is appended as one JSON line as soon as it is
+        known (every form of the customer secret masked), so that what an interrupted run learned survives it.
+      - Created when missing; its directory must exist. Not written in check mode.
+      - The role M(agora.cloud_recording.recording_teardown) keeps one in its report directory.
+    type: path
 author:
   - agora.cloud_recording maintainers (!UNKNOWN)
 '''
@@ -283,6 +305,14 @@ recording:
       type: int
       returned: success
       sample: 1
+    confirmed:
+      description:
+        - Whether Agora's answers settle that the recording no longer runs, so a re-run need not ask again.
+        - True when Agora answered the stop, answered code 49 (a stop under way), or kept answering 404 over the whole
+          O(not_found_recheck) window. False for a 404 taken at once (it may come from a failover), and in check mode.
+      type: bool
+      returned: success
+      sample: true
     server_response:
       description: Agora's C(serverResponse) object as received, or null when the answer had none.
       type: dict
@@ -307,6 +337,7 @@ recordings:
       files: []
       http_status: 200
       attempts: 1
+      confirmed: true
       server_response: {uploadingStatus: uploaded}
       failed: false
 summary:
@@ -353,8 +384,8 @@ ansible_facts:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.agora.cloud_recording.plugins.module_utils._batch import batch_items, stop_all
-from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, AgoraError
+from ansible_collections.agora.cloud_recording.plugins.module_utils._batch import Batch, batch_items, descriptor_budget
+from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, AgoraError, Recording
 from ansible_collections.agora.cloud_recording.plugins.module_utils._options import (
     client_from_params,
     connection_argument_spec,
@@ -364,11 +395,13 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._options imp
     recording_module_kwargs,
 )
 from ansible_collections.agora.cloud_recording.plugins.module_utils._results import (
+    Journal,
     failure_message,
     is_stopped,
     recording_result,
     summarize,
 )
+from ansible_collections.agora.cloud_recording.plugins.module_utils._signals import Interruption
 from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 
@@ -376,29 +409,76 @@ def argument_spec() -> dict:
     spec = connection_argument_spec()
     spec.update(recording_argument_spec())
     spec['recordings']['options']['async_stop'] = dict(type='bool')
-    spec.update(async_stop=dict(type='bool', default=False))
+    spec.update(async_stop=dict(type='bool', default=False), journal=dict(type='path'))
     return spec
 
 
-def stop_one(module: AnsibleModule, client: AgoraClient) -> None:
-    recording = recording_from_params(module.params)
-    outcome = client.query(recording) if module.check_mode else client.stop(recording, module.params['async_stop'])
-    result = recording_result(recording, outcome)
-    module.exit_json(changed=is_stopped(result), recording=result, ansible_facts={'agora_cloud_recording': result})
+class Run:
+    """One run of the module: what it has learned so far, so that a failure at any point still reports it."""
 
+    def __init__(self, module: AnsibleModule, interruption: Interruption) -> None:
+        self.module = module
+        self.interruption = interruption
+        self.batch: Batch | None = None
+        self.journal: Journal | None = None
 
-def stop_batch(module: AnsibleModule, client: AgoraClient) -> None:
-    params = module.params
-    items, warnings = batch_items(params['recordings'], params['app_id'], params['async_stop'])
-    for warning in warnings:
-        module.warn(warning)
-    results = stop_all(client, items, params['concurrency'], module.check_mode)
-    summary = summarize(results)
-    changed = any(is_stopped(result) for result in results)
-    if summary['failed']:
-        module.fail_json(msg=failure_message(results, module.check_mode), changed=changed, recordings=results, summary=summary)
-    module.exit_json(changed=changed, recordings=results, summary=summary,
-                     ansible_facts={'agora_cloud_recordings': results, 'agora_cloud_recording_summary': summary})
+    def stop_one(self, client: AgoraClient, recording: Recording) -> dict:
+        params = self.module.params
+        check_mode = self.module.check_mode
+        outcome = client.query(recording) if check_mode else client.stop(recording, params['async_stop'])
+        result = recording_result(recording, outcome, check_mode)
+        return dict(changed=is_stopped(result), recording=result, ansible_facts={'agora_cloud_recording': result})
+
+    def stop_batch(self, client: AgoraClient, items: list) -> dict:
+        params = self.module.params
+        if params['journal'] and not self.module.check_mode:
+            self.journal = Journal(params['journal'], client.redactor)
+        self.batch = Batch(client, items, self.module.check_mode, self.interruption.is_set,
+                           self.journal.record if self.journal else lambda result: None)
+        workers = min(params['concurrency'], descriptor_budget() or params['concurrency'])
+        results = self.batch.run(workers)
+        summary = summarize(results)
+        outcome = dict(changed=any(is_stopped(result) for result in results), recordings=results, summary=summary)
+        if summary['failed']:
+            return dict(outcome, failed=True, msg=failure_message(results, self.module.check_mode))
+        return dict(outcome, ansible_facts={'agora_cloud_recordings': results, 'agora_cloud_recording_summary': summary})
+
+    def gathered(self) -> dict:
+        """What a batch has found so far, for a failure that cuts it short; never fails itself."""
+        if self.batch is None:
+            return {}
+        results = self.batch.results()
+        gathered = dict(changed=any(is_stopped(result) for result in results), recordings=results)
+        try:
+            gathered['summary'] = summarize(results)
+        except Exception:  # pylint: disable=broad-exception-caught
+            pass  # the recordings themselves are what must not be lost
+        return gathered
+
+    def execute(self) -> dict:
+        params = self.module.params
+        load_secret_file(params, self.module.no_log_values)
+        batch = params['recordings'] is not None
+        items, recording = [], None
+        if batch:
+            items, warnings = batch_items(params['recordings'], params['app_id'], params['async_stop'])
+            for warning in warnings:
+                self.module.warn(warning)
+            if not items:
+                self.module.warn('recordings is empty: there was nothing to stop.')
+        else:
+            recording = recording_from_params(params)
+        client = client_from_params(params, self.interruption, self.module.no_log_values, params['not_found_recheck'],
+                                    params['rate_limit'], params['concurrency'] if batch else 1)
+        try:
+            return self.stop_batch(client, items) if batch else self.stop_one(client, recording)
+        finally:
+            # Before the result is written: a batch's connections could otherwise hold the descriptors it needs.
+            client.close()
+            if self.journal is not None:
+                self.journal.close()
+                if self.journal.error:
+                    self.module.warn(self.journal.error)
 
 
 def main() -> None:
@@ -406,18 +486,21 @@ def main() -> None:
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
 
-    params = module.params
-    batch = params['recordings'] is not None
-    try:
-        load_secret_file(params, module.no_log_values)
-        client = client_from_params(params, params['not_found_recheck'], params['rate_limit'],
-                                    params['concurrency'] if batch else 1)
+    interruption = Interruption()
+    run = Run(module, interruption)
+    with interruption.handling():
         try:
-            (stop_batch if batch else stop_one)(module, client)
-        finally:
-            client.close()
-    except AgoraError as exc:
-        module.fail_json(msg=str(exc), http_status=exc.http_status, attempts=exc.attempts)
+            result = run.execute()
+        except AgoraError as exc:
+            result = dict(run.gathered(), failed=True, msg=str(exc), http_status=exc.http_status, attempts=exc.attempts)
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            # The boundary: nothing reaches the user as a Python traceback, and what was learned is still reported.
+            result = dict(run.gathered(), failed=True,
+                          msg='Unexpected error (%s: %s). Recordings may still be running: run the task again, and '
+                              'report this error.' % (type(exc).__name__, exc))
+    if result.pop('failed', False):
+        module.fail_json(**result)
+    module.exit_json(**result)
 
 
 if __name__ == '__main__':

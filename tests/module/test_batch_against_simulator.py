@@ -7,10 +7,14 @@
 
 from __future__ import annotations
 
+import json
+import signal
 import time
 
-from agora_test_support import CUSTOMER_ID, CUSTOMER_SECRET, run_module
+from agora_test_support import CUSTOMER_ID, CUSTOMER_SECRET, module_result, run_module, start_module
 from agora_simulator import BAD_CREDENTIALS, AgoraSimulator, Fault, server_error
+
+OTHER_APP = 'fedcba9876543210fedcba9876543210'
 
 
 def batch_args(simulator, recordings, **extra):
@@ -35,9 +39,9 @@ def test_mixed_states_are_each_reported_in_order(simulator):
     ended = simulator.seed(state='ended')
     exiting = simulator.seed(state='exiting', exit_until=time.monotonic() + 600)
     empty = simulator.seed(publishing=False)
-    other_app = simulator.seed(app_id='other-app')
+    other_app = simulator.seed(app_id=OTHER_APP)
     flaky = simulator.seed(mode='web')
-    simulator.add_fault(Fault(status=401, body=BAD_CREDENTIALS, times=None, app_id='other-app'))
+    simulator.add_fault(Fault(status=401, body=BAD_CREDENTIALS, times=None, app_id=OTHER_APP))
     simulator.add_fault(server_error(503, sid=flaky.sid))
     recordings = [running, ended, exiting, empty, other_app, flaky]
 
@@ -93,3 +97,30 @@ def test_no_limit_sends_up_to_concurrency_requests_at_once():
     # The first answer takes 0.5 s: every request that arrived before it was sent while others were in flight.
     in_flight_together = sum(1 for arrival in arrivals if arrival < arrivals[0] + 0.5)
     assert 4 <= in_flight_together <= 8
+
+
+def test_sigterm_midway_reports_every_recording_and_starts_no_new_stop(tmp_path):
+    """As AWX cancels a job: the stops in flight finish and are reported; the rest are reported as not attempted."""
+    sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, upload_time=0.5).start()
+    try:
+        recordings = [sim.seed() for dummy in range(10)]
+        journal = tmp_path / 'journal.jsonl'
+        proc = start_module(batch_args(sim, [entry(item) for item in recordings], concurrency=2, rate_limit=0,
+                                       journal=str(journal)))
+        deadline = time.monotonic() + 30
+        while len(sim.requests_for('stop')) < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGTERM)
+        result = module_result(proc)
+        sent = len(sim.requests_for('stop'))
+    finally:
+        sim.stop()
+    outcomes = [item['outcome'] for item in result['recordings']]
+    assert result['failed'] is True and 3 <= outcomes.count('stopped') == sent < 10
+    assert outcomes.count(None) == 10 - sent
+    for item, recording in zip(result['recordings'], recordings):
+        assert (item['outcome'] == 'stopped') == (sim.recording(recording.sid).state != 'recording')
+        if item['outcome'] is None:
+            assert item['msg'].startswith('not attempted: the run was interrupted')
+    assert len(journal.read_text().splitlines()) == sent
+    assert json.loads(journal.read_text().splitlines()[0])['outcome'] == 'stopped'

@@ -70,6 +70,8 @@ class Call:
     takes: float = 0.0
     # When it must be sent, in seconds since the clock started; None: any time.
     at: float | None = None
+    # Run while the request is in flight (a signal arriving midway, say).
+    during: Any = None
 
 
 @dataclass
@@ -96,6 +98,8 @@ class FakeTransport(Transport):
         if call.at is not None:
             assert abs(self.clock.elapsed() - call.at) < 1e-6, 'sent at %.3f s, expected at %.3f s' % (self.clock.elapsed(), call.at)
         self.clock.advance(call.takes)
+        if call.during is not None:
+            call.during()
         if isinstance(call.answer, TransportError):
             raise call.answer
         return call.answer
@@ -151,8 +155,8 @@ def closed() -> TransportError:
                                           'the request may still have reached Agora')
 
 
-class ModuleExit(Exception):
-    """What exit_json or fail_json was called with; ``result['failed']`` tells which."""
+class ModuleExit(SystemExit):
+    """What exit_json or fail_json was called with; ``result['failed']`` tells which. A SystemExit, as theirs is."""
 
     def __init__(self, result: dict[str, Any]) -> None:
         super().__init__(result.get('msg', ''))
@@ -181,7 +185,7 @@ def run_module_in_process(main: Any, args: dict[str, Any], calls: list[Call], mo
     clock = FakeClock()
     transport = FakeTransport(list(calls), clock)
     warnings: list[str] = []
-    monkeypatch.setattr(_options, 'RUNTIME', _options.Runtime(clock, clock.sleep, lambda *args, **kwargs: transport))
+    monkeypatch.setattr(_options, 'RUNTIME', _options.Runtime(clock, lambda *args, **kwargs: transport, clock.sleep))
 
     def exit_json(self: Any, **kwargs: Any) -> None:
         raise ModuleExit(dict(kwargs, failed=False))

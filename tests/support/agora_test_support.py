@@ -43,21 +43,45 @@ def _collections_root() -> str:
 COLLECTIONS_ROOT = _collections_root()
 
 
-def run_module(args: dict[str, Any], check_mode: bool = False, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run the module in its own process; fail if the customer secret or a traceback appears in anything it printed."""
+def start_module(args: dict[str, Any], check_mode: bool = False, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start the module in its own process, as Ansible runs it (its arguments as JSON)."""
     module_args = dict(args)
     if check_mode:
         module_args['_ansible_check_mode'] = True
+    env = dict(env or {})
     child_env = {key: value for key, value in os.environ.items() if not key.startswith('AGORA_')}
-    child_env.update(env or {})
-    # Keep what the test runner put on the path (ansible-test provides ansible-core that way).
-    child_env['PYTHONPATH'] = os.pathsep.join(filter(None, [COLLECTIONS_ROOT, os.environ.get('PYTHONPATH')]))
-    proc = subprocess.run([sys.executable, MODULE], input=json.dumps({'ANSIBLE_MODULE_ARGS': module_args}),
-                          capture_output=True, text=True, env=child_env, timeout=120, check=False)
-    output = proc.stdout + proc.stderr
+    # The test's own path entries (the loopback resolver), the collection, then what the test runner put on the path
+    # (ansible-test provides ansible-core that way).
+    child_env['PYTHONPATH'] = os.pathsep.join(filter(None, [env.pop('PYTHONPATH', None), COLLECTIONS_ROOT,
+                                                            os.environ.get('PYTHONPATH')]))
+    child_env.update(env)
+    # Ansible hands a module its arguments in a file named on the command line; the file goes once the module has read it.
+    with tempfile.NamedTemporaryFile('w', suffix='.json', delete=False) as handle:
+        json.dump({'ANSIBLE_MODULE_ARGS': module_args}, handle)
+    proc = subprocess.Popen([sys.executable, MODULE, handle.name], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=child_env)
+    proc.args_file = handle.name  # type: ignore[attr-defined]
+    return proc
+
+
+def module_result(proc: subprocess.Popen, timeout: float = 120) -> dict[str, Any]:
+    """Wait for the module; fail if the customer secret or a traceback appears in anything it printed."""
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+    finally:
+        os.remove(proc.args_file)  # type: ignore[attr-defined]
+    output = stdout + stderr
     assert CUSTOMER_SECRET not in output
     assert 'Traceback' not in output
-    return json.loads(proc.stdout)
+    return json.loads(stdout)
+
+
+def run_module(args: dict[str, Any], check_mode: bool = False, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run the module in its own process and return its result (see ``module_result`` for what is checked)."""
+    return module_result(start_module(args, check_mode, env))
 
 
 def install_collection(workdir: str) -> str:
@@ -79,7 +103,8 @@ class SimulatorProcess:
     """The simulator as a process of its own, started from its command line.
 
     Keeps its threads out of the caller's process: the benchmark measures without sharing a GIL with it, and
-    ansible-runner forks a pty without other threads around.
+    ansible-runner forks a pty without other threads around. After start: ``url``, ``recordings``, ``domains``
+    ({name: {url, port, behaviour}}), ``ca_bundle`` (with ``--tls``) and the whole ready file as ``info``.
     """
 
     def __init__(self, workdir: str, options: list[str], customer_id: str = CUSTOMER_ID,
@@ -97,14 +122,27 @@ class SimulatorProcess:
         while not os.path.exists(self.ready):   # the simulator writes it whole, once it serves
             if time.monotonic() > deadline or self.proc.poll() is not None:
                 self.proc.kill()
+                self.proc.wait(timeout=30)
                 raise RuntimeError('the simulator did not start')
             time.sleep(0.05)
         with open(self.ready, encoding='utf-8') as handle:
             ready = json.load(handle)
+        self.info: dict[str, Any] = ready
         self.url, self.recordings = ready['url'], ready['recordings']
+        self.domains: dict[str, dict[str, Any]] = ready.get('domains', {})
+        self.ca_bundle: str | None = ready.get('ca_bundle')
 
-    def finish(self) -> dict[str, int]:
-        """Stop the simulator; return its request counts."""
+    def resolver_env(self, pythonpath: str | None = None) -> dict[str, str]:
+        """Environment for a child process in which the simulator's domain names resolve to its loopback ports
+        (``dns`` ones fail, every other name fails): see tests/support/loopback_resolver/README.md."""
+        mapping = {name: (None if item.get('behaviour') == 'dns' else item['port'])
+                   for name, item in self.domains.items() if name}
+        resolver = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'loopback_resolver')
+        return {'PYTHONPATH': os.pathsep.join(filter(None, [resolver, pythonpath])),
+                'AGORA_TEST_RESOLVE': json.dumps(mapping)}
+
+    def finish(self) -> dict[str, Any]:
+        """Stop the simulator; return its request counts (see AgoraSimulator.stats)."""
         self.proc.terminate()
         self.proc.wait(timeout=30)
         with open(self.stats_file, encoding='utf-8') as handle:

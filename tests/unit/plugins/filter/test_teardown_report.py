@@ -3,25 +3,31 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+"""The teardown role's filters: the report, what is left to stop, and reading an export."""
+
 from __future__ import annotations
+
+import json
 
 import pytest
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.agora.cloud_recording.plugins.filter.recordings_export import recordings_export
+from ansible_collections.agora.cloud_recording.plugins.filter.teardown_pending import teardown_pending
 from ansible_collections.agora.cloud_recording.plugins.filter.teardown_report import teardown_report
 
 
-def result(sid, outcome='stopped', upload_status='uploaded', app_id='app', failed=False, files=None):
+def result(sid, outcome='stopped', upload_status='uploaded', app_id='app', failed=False, files=None, confirmed=True):
     return {'app_id': app_id, 'sid': sid, 'outcome': outcome, 'upload_status': upload_status, 'files': files or [],
-            'failed': failed}
+            'failed': failed, 'confirmed': confirmed}
 
 
 def test_first_run_is_reported_as_is():
     report = teardown_report([result('a'), result('b', upload_status='no_data')])
-    assert [item['upload_status_from'] for item in report['recordings']] == ['this_run', 'this_run']
+    assert [(item['upload_status_from'], item['skipped']) for item in report['recordings']] == [('this_run', False)] * 2
     assert report['summary']['outcome'] == {'stopped': 2, 'already_stopped': 0}
-    assert report['summary']['upload_status']['no_data'] == 1
+    assert report['summary']['upload_status']['no_data'] == 1 and report['summary']['skipped'] == 0
 
 
 def test_rerun_keeps_what_the_previous_report_knew():
@@ -41,6 +47,27 @@ def test_this_runs_answer_wins_and_app_ids_are_kept_apart():
     assert [item['upload_status'] for item in report['recordings']] == ['uploaded', 'unknown']
 
 
+def test_the_journal_of_an_interrupted_run_is_newer_than_the_report():
+    previous = [result('a', upload_status='pending')]
+    journal = json.dumps(result('a', upload_status='uploaded')) + '\n{"sid": "b", "outc'
+    report = teardown_report([result('a', outcome='already_stopped', upload_status='unknown')], previous, journal=journal)
+    assert (report['recordings'][0]['upload_status'], report['recordings'][0]['upload_status_from']) == ('uploaded', 'previous_journal')
+
+
+def test_recordings_confirmed_earlier_are_reported_as_skipped_in_input_order():
+    recordings = [{'sid': 'a'}, {'sid': 'b', 'app_id': 'app'}, {'sid': 'a'}]
+    previous = [result('a', upload_status='backuped')]
+    report = teardown_report([result('b', upload_status='uploaded')], previous, recordings=recordings, app_id='app')
+    assert [(item['sid'], item['outcome'], item['skipped'], item['upload_status']) for item in report['recordings']] == [
+        ('a', 'already_stopped', True, 'backuped'), ('b', 'stopped', False, 'uploaded')]
+    assert report['summary']['skipped'] == 1 and report['summary']['outcome'] == {'stopped': 1, 'already_stopped': 1}
+
+
+def test_a_recording_with_no_result_and_no_confirmed_stop_is_an_error():
+    with pytest.raises(AnsibleFilterError, match='sid a .* has neither a result of this run nor an earlier confirmed stop'):
+        teardown_report([], [result('a', confirmed=False)], recordings=[{'sid': 'a', 'app_id': 'app'}])
+
+
 def test_failed_recordings_are_counted():
     failed = dict(result('x', outcome=None, upload_status='unknown', failed=True), msg='HTTP 404')
     assert teardown_report([failed])['summary']['failed'] == 1
@@ -49,3 +76,51 @@ def test_failed_recordings_are_counted():
 def test_rejects_what_is_not_a_batch_result():
     with pytest.raises(AnsibleFilterError):
         teardown_report({'recording': {}})
+
+
+def test_pending_leaves_out_only_what_an_earlier_run_confirmed():
+    recordings = [{'sid': sid, 'app_id': 'app'} for sid in 'abcdef']
+    previous = [result('a'), result('b', confirmed=False), result('c', failed=True, outcome=None),
+                result('d', outcome='already_stopped', upload_status='unknown')]
+    journal = [result('e')]
+    assert [item['sid'] for item in teardown_pending(recordings, previous, journal=journal)] == ['b', 'c', 'f']
+
+
+def test_pending_uses_the_default_app_id():
+    assert teardown_pending([{'sid': 'a'}], [result('a')], app_id='app') == []
+    assert teardown_pending([{'sid': 'a'}], [result('a')], app_id='other') == [{'sid': 'a'}]
+    with pytest.raises(AnsibleFilterError):
+        teardown_pending('a', [])
+
+
+class TestExport:
+    ENTRY = {'resource_id': 'r', 'sid': 's', 'mode': 'mix', 'cname': 'c', 'uid': '1'}
+
+    @pytest.mark.parametrize('text', [json.dumps({'recordings': [ENTRY]}), json.dumps([ENTRY]),
+                                      'recordings:\n  - {resource_id: r, sid: s, mode: mix, cname: c, uid: "1"}\n'])
+    def test_a_list_or_a_mapping_with_a_list(self, text):
+        assert recordings_export(text, '/x/rec.json') == [self.ENTRY]
+
+    @pytest.mark.parametrize('text, words', [
+        ('', '/x/rec.json is empty: it should hold a list of recordings, or a mapping with a "recordings" list'),
+        ('  \n', '/x/rec.json is empty'),
+        ('Recordings: []', '/x/rec.json has no "recordings" key (its keys: Recordings)'),
+        ('recordings:', '"recordings" in /x/rec.json is null, not a list'),
+        ('recordings: some', '"recordings" in /x/rec.json is str, not a list'),
+        ('"just text"', '/x/rec.json is str, not a list'),
+        ('42', '/x/rec.json is int, not a list'),
+        ('[1, {}]', '/x/rec.json: entry 0 is a int, not a mapping'),
+        ('recordings: [~]', '"recordings" in /x/rec.json: entry 0 is null, not a mapping'),
+        ('{"recordings": [', '/x/rec.json is neither JSON nor YAML'),
+    ])
+    def test_anything_else_names_the_file_and_what_was_expected(self, text, words):
+        with pytest.raises(AnsibleFilterError) as caught:
+            recordings_export(text, '/x/rec.json')
+        assert words in str(caught.value)
+
+    def test_an_explicitly_empty_list_warns(self, monkeypatch):
+        from ansible.utils import display
+        warnings = []
+        monkeypatch.setattr(display.Display, 'warning', lambda self, message, *args, **kwargs: warnings.append(message))
+        assert recordings_export('recordings: []', '/x/rec.yml') == []
+        assert warnings == ['/x/rec.yml holds an empty list of recordings: there is nothing to stop from it.']

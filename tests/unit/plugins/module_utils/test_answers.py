@@ -14,6 +14,8 @@ import pytest
 from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import (
     MAX_RETRY_AFTER,
     Answer,
+    Expected,
+    Kind,
     agora_code,
     classify_query_answer,
     classify_stop_answer,
@@ -89,6 +91,13 @@ class TestDescribe:
     def test_empty_body(self):
         assert describe_answer(answer(404, '')) == 'HTTP 404, empty body'
 
+    def test_an_object_without_code_or_reason_is_quoted(self):
+        assert describe_answer(answer(200, {})) == 'HTTP 200, body: {}'
+
+    def test_json_nested_deeper_than_agoras_answers_is_not_json(self):
+        assert decode_body(b'[' * 40 + b']' * 40)[0] is None
+        assert decode_body(b'[' * 5 + b']' * 5)[0] == [[[[[]]]]]
+
 
 class TestFiles:
     def test_json_list(self):
@@ -118,105 +127,153 @@ class TestFiles:
         assert normalize_upload_status(value) == expected
 
 
+EXPECTED = Expected(sid='38f8e3cfdc474cd56fc1ceba380d7e1a', resource_id='JyvK8nXHu')
+IDENTITY = {'sid': EXPECTED.sid, 'resourceId': EXPECTED.resource_id, 'cname': 'main-stage', 'uid': '527841'}
+
+
+def agoras(server_response=None, **extra):
+    """A body as Agora's recording service sends it: the recording's identity, then what the answer adds."""
+    body = dict(IDENTITY, **extra)
+    if server_response is not None:
+        body['serverResponse'] = server_response
+    return body
+
+
+def stop_verdict(status, body, async_stop=False, request_id=None):
+    return classify_stop_answer(answer(status, body, request_id=request_id), async_stop, EXPECTED)
+
+
+def query_verdict(status, body):
+    return classify_query_answer(answer(status, body), EXPECTED)
+
+
 class TestStopAnswers:
     def test_200_individual_or_mix(self):
-        verdict = classify_stop_answer(answer(200, {'sid': 's', 'serverResponse': MIX_JSON}), async_stop=False)
-        assert (verdict.kind.value, verdict.upload_status, len(verdict.files)) == ('stopped', 'uploaded', 1)
+        verdict = stop_verdict(200, agoras(MIX_JSON))
+        assert (verdict.kind, verdict.upload_status, len(verdict.files)) == (Kind.STOPPED, 'uploaded', 1)
         assert verdict.server_response == MIX_JSON
 
     def test_200_backuped_string_mode(self):
-        body = {'serverResponse': {'fileListMode': 'string', 'fileList': 'a.m3u8', 'uploadingStatus': 'backuped'}}
-        verdict = classify_stop_answer(answer(200, body), async_stop=False)
-        assert (verdict.kind.value, verdict.upload_status, verdict.files[0]['filename']) == ('stopped', 'backuped', 'a.m3u8')
+        verdict = stop_verdict(200, agoras({'fileListMode': 'string', 'fileList': 'a.m3u8', 'uploadingStatus': 'backuped'}))
+        assert (verdict.kind, verdict.upload_status, verdict.files[0]['filename']) == (Kind.STOPPED, 'backuped', 'a.m3u8')
 
     def test_200_snapshots_have_status_only(self):
-        verdict = classify_stop_answer(answer(200, {'serverResponse': {'uploadingStatus': 'uploaded'}}), async_stop=False)
-        assert (verdict.kind.value, verdict.upload_status, verdict.files) == ('stopped', 'uploaded', [])
+        verdict = stop_verdict(200, agoras({'uploadingStatus': 'uploaded'}))
+        assert (verdict.kind, verdict.upload_status, verdict.files) == (Kind.STOPPED, 'uploaded', [])
 
     @pytest.mark.parametrize('key', ['playload', 'payload'])
     def test_200_web(self, key):
-        verdict = classify_stop_answer(answer(200, {'serverResponse': web_response(key, 'backuped')}), async_stop=False)
-        assert (verdict.kind.value, verdict.upload_status, verdict.files[0]['filename']) == ('stopped', 'backuped', 'sid_web_0.mp4')
+        verdict = stop_verdict(200, agoras(web_response(key, 'backuped')))
+        assert (verdict.kind, verdict.upload_status, verdict.files[0]['filename']) == (Kind.STOPPED, 'backuped', 'sid_web_0.mp4')
 
     def test_200_older_unknow_spelling(self):
-        body = {'serverResponse': {'fileListMode': 'json', 'fileList': [], 'uploadingStatus': 'unknow'}}
-        assert classify_stop_answer(answer(200, body), async_stop=False).upload_status == 'unknown'
+        assert stop_verdict(200, agoras({'fileListMode': 'json', 'fileList': [], 'uploadingStatus': 'unknow'})).upload_status == 'unknown'
 
     def test_200_async_without_status_is_pending(self):
-        verdict = classify_stop_answer(answer(200, {'serverResponse': {'fileListMode': 'json', 'fileList': []}}), async_stop=True)
-        assert (verdict.kind.value, verdict.upload_status) == ('stopped', 'pending')
+        verdict = stop_verdict(200, agoras({'fileListMode': 'json', 'fileList': []}), async_stop=True)
+        assert (verdict.kind, verdict.upload_status) == (Kind.STOPPED, 'pending')
 
     def test_200_sync_without_status_is_unknown(self):
-        verdict = classify_stop_answer(answer(200, {'sid': 's'}), async_stop=False)
-        assert (verdict.kind.value, verdict.upload_status, verdict.server_response) == ('stopped', 'unknown', None)
+        verdict = stop_verdict(200, {'sid': EXPECTED.sid})
+        assert (verdict.kind, verdict.upload_status, verdict.server_response) == (Kind.STOPPED, 'unknown', None)
+
+    @pytest.mark.parametrize('body, why', [
+        ({}, 'it names no sid or resourceId'), ({'message': 'ok'}, 'it names no sid or resourceId'),
+        ({'serverResponse': {'uploadingStatus': 'uploaded'}}, 'it names no sid or resourceId'),
+        (dict(IDENTITY, sid='0000'), 'it names another recording (sid 0000)'),
+        (dict(IDENTITY, resourceId='other'), 'it names another recording (resourceId other)'),
+        ('<html>ok</html>', 'it is not a JSON object'), ('[1, 2]', 'it is not a JSON object'), ('', 'it is not a JSON object'),
+    ])
+    def test_200_that_is_not_agoras_is_never_stopped(self, body, why):
+        verdict = stop_verdict(200, body)
+        assert verdict.kind == Kind.FAIL
+        assert verdict.reason.startswith('HTTP 200') and "which is not Agora's answer (%s)" % why in verdict.reason
+        assert "recording's state is unknown" in verdict.advice and 'api_base_url' in verdict.advice
 
     def test_206_435_no_data(self):
-        verdict = classify_stop_answer(answer(206, {'code': 435, 'reason': 'no recorded data'}), async_stop=False)
-        assert (verdict.kind.value, verdict.upload_status, verdict.files) == ('stopped', 'no_data', [])
+        verdict = stop_verdict(206, agoras(code=435, reason='no recorded data'))
+        assert (verdict.kind, verdict.upload_status, verdict.files) == (Kind.STOPPED, 'no_data', [])
 
     def test_206_65_is_retried_and_may_have_acted(self):
-        verdict = classify_stop_answer(answer(206, {'code': 65, 'reason': 'request not completed'}), async_stop=False)
-        assert (verdict.kind.value, verdict.may_have_acted) == ('retry', True)
+        verdict = stop_verdict(206, {'code': 65, 'reason': 'request not completed'})
+        assert (verdict.kind, verdict.may_have_acted) == (Kind.RETRY, True)
 
-    @pytest.mark.parametrize('body', [{'code': 50, 'reason': 'upload timeout'}, {'code': 7}, ''])
-    def test_206_other_is_pending(self, body):
-        verdict = classify_stop_answer(answer(206, body), async_stop=False)
-        assert (verdict.kind.value, verdict.upload_status) == ('stopped', 'pending')
+    @pytest.mark.parametrize('body', [agoras({'fileListMode': 'json', 'fileList': []}, code=50, reason='upload timeout'), {'code': 7}])
+    def test_206_with_another_agora_code_is_pending(self, body):
+        verdict = stop_verdict(206, body)
+        assert (verdict.kind, verdict.upload_status) == (Kind.STOPPED, 'pending')
 
-    def test_404_from_agora_is_not_found(self):
-        assert classify_stop_answer(answer(404, {'code': 404, 'reason': 'failed to find worker'}), False).kind.value == 'not_found'
+    @pytest.mark.parametrize('body', ['', {}, '<html>partial</html>'])
+    def test_206_without_an_agora_code_is_not_agoras(self, body):
+        assert stop_verdict(206, body).kind == Kind.FAIL
+
+    @pytest.mark.parametrize('body', [
+        {'code': 404, 'reason': 'failed to find worker'},
+        agoras({'command': 'StopCloudRecorder', 'payload': {'message': 'failed to find worker'}}, code=404),
+    ], ids=['classic', 'real'])
+    def test_404_from_agora_is_not_found(self, body):
+        verdict = stop_verdict(404, body)
+        assert verdict.kind == Kind.NOT_FOUND
+        assert verdict.reason == 'HTTP 404, Agora code 404, "failed to find worker"'
 
     def test_400_49_is_exiting(self):
-        assert classify_stop_answer(answer(400, {'code': 49, 'reason': 'repeated stop'}), False).kind.value == 'exiting'
+        assert stop_verdict(400, {'code': 49, 'reason': 'repeated stop'}).kind == Kind.EXITING
 
     @pytest.mark.parametrize('body', [{'message': 'no Route matched with those values'}, '<html>404 Not Found</html>', ''])
     def test_404_without_agora_code_fails_as_wrong_url(self, body):
-        verdict = classify_stop_answer(answer(404, body), False)
-        assert verdict.kind.value == 'fail'
+        verdict = stop_verdict(404, body)
+        assert verdict.kind == Kind.FAIL
         assert 'api_base_url' in verdict.advice and 'URL is wrong' in verdict.advice
 
     def test_401_fails_naming_credentials(self):
-        verdict = classify_stop_answer(answer(401, {'message': 'Invalid authentication credentials'}), False)
-        assert verdict.kind.value == 'fail' and 'credentials were rejected' in verdict.advice
+        verdict = stop_verdict(401, {'message': 'Invalid authentication credentials'})
+        assert verdict.kind == Kind.FAIL and 'credentials were rejected' in verdict.advice
         assert 'Invalid authentication credentials' in verdict.reason
 
+    @pytest.mark.parametrize('status, body', [(429, {'message': 'API rate limit exceeded'}), (408, '')])
+    def test_refused_requests_are_retried(self, status, body):
+        verdict = stop_verdict(status, body)
+        assert (verdict.kind, verdict.may_have_acted) == (Kind.RETRY, False)
+
     @pytest.mark.parametrize('status, body', [
-        (429, {'message': 'API rate limit exceeded'}), (500, {'code': 501}), (502, ''), (503, '<html/>'),
-        (504, {'code': 62, 'reason': 'gateway timeout'}),
+        (500, {'code': 501}), (502, ''), (503, '<html/>'), (504, {'code': 62, 'reason': 'gateway timeout'}),
     ])
-    def test_transient_answers_are_retried(self, status, body):
-        verdict = classify_stop_answer(answer(status, body), False)
-        assert (verdict.kind.value, verdict.may_have_acted) == ('retry', False)
+    def test_server_errors_are_retried_and_may_have_acted(self, status, body):
+        verdict = stop_verdict(status, body)
+        assert (verdict.kind, verdict.may_have_acted) == (Kind.RETRY, True)
 
     @pytest.mark.parametrize('code, words', [
         (2, 'check app_id'), (432, 'cname, uid and mode'), (433, 'expired'), (1001, 'copied whole'),
         (1003, 'belong to one recording'), (1013, 'check cname'), (9999, "task's parameters"),
     ])
     def test_400_codes_fail_with_advice(self, code, words):
-        verdict = classify_stop_answer(answer(400, {'code': code, 'reason': 'r%d' % code}, request_id='rid'), False)
-        assert verdict.kind.value == 'fail' and words in verdict.advice
+        verdict = stop_verdict(400, {'code': code, 'reason': 'r%d' % code}, request_id='rid')
+        assert verdict.kind == Kind.FAIL and words in verdict.advice
         assert verdict.reason == 'HTTP 400, Agora code %d, "r%d", request id rid' % (code, code)
 
-    @pytest.mark.parametrize('body', ['<html>ok</html>', '[1, 2]', '"stopped"', ''])
-    def test_200_not_an_object_fails(self, body):
-        verdict = classify_stop_answer(answer(200, body), False)
-        assert verdict.kind.value == 'fail' and 'not a JSON object' in verdict.advice
-
     def test_redirect_fails(self):
-        assert classify_stop_answer(answer(302, ''), False).kind.value == 'fail'
+        verdict = stop_verdict(302, '')
+        assert verdict.kind == Kind.FAIL and "does not know" in verdict.advice
 
 
 class TestQueryAnswers:
     def test_running(self):
-        verdict = classify_query_answer(answer(200, {'serverResponse': dict(MIX_JSON, status=5)}))
-        assert (verdict.kind.value, len(verdict.files)) == ('running', 1)
+        verdict = query_verdict(200, agoras(dict(MIX_JSON, status=5)))
+        assert (verdict.kind, len(verdict.files)) == (Kind.RUNNING, 1)
 
     @pytest.mark.parametrize('status', [6, 7, 8, 20])
     def test_ending_statuses(self, status):
-        assert classify_query_answer(answer(200, {'serverResponse': {'status': status}})).kind.value == 'exiting'
+        assert query_verdict(200, agoras({'status': status})).kind == Kind.EXITING
 
     def test_not_found(self):
-        assert classify_query_answer(answer(404, {'code': 404, 'reason': 'failed to find worker'})).kind.value == 'not_found'
+        assert query_verdict(404, {'code': 404, 'reason': 'failed to find worker'}).kind == Kind.NOT_FOUND
 
     def test_gateway_404_fails(self):
-        assert classify_query_answer(answer(404, {'message': 'no Route matched with those values'})).kind.value == 'fail'
+        assert query_verdict(404, {'message': 'no Route matched with those values'}).kind == Kind.FAIL
+
+    def test_206_code_65_is_retried_as_for_stop(self):
+        assert query_verdict(206, {'code': 65, 'reason': 'request not completed'}).kind == Kind.RETRY
+
+    @pytest.mark.parametrize('status, body', [(206, {'code': 7}), (200, {}), (200, {'message': 'ok'})])
+    def test_unknown_or_foreign_answers_fail(self, status, body):
+        assert query_verdict(status, body).kind == Kind.FAIL

@@ -36,16 +36,20 @@ from agora_fakes import (
 from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import Kind
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, AgoraError, RetryPolicy
 from ansible_collections.agora.cloud_recording.plugins.module_utils._rate_limiter import RateLimiter
+from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import NO_SECRETS, Redactor, secret_forms
+from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import Failure, TransportError
 
 FALLBACK = 'https://api.agora.io'
+RECORDING_IDENTITY = {'sid': RECORDING.sid, 'resourceId': RECORDING.resource_id}
 
 
-def make_client(calls, retries=3, delays=(1.0, 3.0, 6.0), recheck=0.0, base_urls=(BASE,), rate=None, timeout=60):
+def make_client(calls, retries=3, delays=(1.0, 3.0, 6.0), recheck=0.0, base_urls=(BASE,), rate=None, timeout=60,
+                redactor=NO_SECRETS, cancelled=None):
     clock = FakeClock()
     transport = FakeTransport(list(calls), clock)
     limiter = RateLimiter(rate, clock, clock.sleep) if rate else None
     client = AgoraClient(transport, list(base_urls), timeout, RetryPolicy(retries, tuple(delays), recheck), clock,
-                         clock.sleep, limiter)
+                         clock.sleep, limiter, redactor, cancelled or (lambda: False))
     return client, transport, clock
 
 
@@ -119,16 +123,19 @@ CASES = [
     # Agora's 404 and code 49 without an earlier attempt that may have acted.
     Case('404-trusted-at-once-without-recheck', [stop_call(NOT_FOUND)], decided=(Kind.NOT_FOUND, 'unknown', 404, 1)),
     Case('49-is-already-exiting', [stop_call(EXITING)], decided=(Kind.EXITING, 'unknown', 400, 1)),
-    Case('404-rechecked-until-the-window-closes', [stop_call(NOT_FOUND, at=0.0), stop_call(NOT_FOUND, at=1.0),
-                                                   stop_call(NOT_FOUND, at=4.0), stop_call(NOT_FOUND, at=10.0)],
-         decided=(Kind.NOT_FOUND, 'unknown', 404, 4), sleeps=[1.0, 3.0, 6.0], settings={'recheck': 10.0}),
-    Case('404-recheck-last-wait-is-cut-to-the-window', [stop_call(NOT_FOUND), stop_call(NOT_FOUND, at=1.0),
-                                                        stop_call(NOT_FOUND, at=2.5)],
-         decided=(Kind.NOT_FOUND, 'unknown', 404, 3), sleeps=[1.0, 1.5], settings={'recheck': 2.5}),
-    Case('404-during-failover-then-alive-is-stopped', [stop_call(NOT_FOUND), stop_call(NOT_FOUND), stop_call(stopped(), at=4.0)],
-         decided=(Kind.STOPPED, 'uploaded', 200, 3), sleeps=[1.0, 3.0], settings={'recheck': 90.0}),
-    Case('query-404-rechecked-too', [query_call(NOT_FOUND), query_call(queried(5), at=1.0)],
-         decided=(Kind.RUNNING, 'unknown', 200, 2), sleeps=[1.0], settings={'recheck': 90.0}, action='query'),
+    Case('404-rechecked-sparsely-over-agoras-failover-window',
+         [stop_call(NOT_FOUND, at=at) for at in (0.0, 5.0, 15.0, 30.0, 60.0, 90.0)],
+         decided=(Kind.NOT_FOUND, 'unknown', 404, 6), sleeps=[5.0, 10.0, 15.0, 30.0, 30.0], settings={'recheck': 90.0}),
+    Case('404-recheck-last-wait-is-cut-to-the-window', [stop_call(NOT_FOUND), stop_call(NOT_FOUND, at=5.0),
+                                                        stop_call(NOT_FOUND, at=12.0)],
+         decided=(Kind.NOT_FOUND, 'unknown', 404, 3), sleeps=[5.0, 7.0], settings={'recheck': 12.0}),
+    Case('404-during-failover-then-alive-is-stopped', [stop_call(NOT_FOUND), stop_call(NOT_FOUND), stop_call(stopped(), at=15.0)],
+         decided=(Kind.STOPPED, 'uploaded', 200, 3), sleeps=[5.0, 10.0], settings={'recheck': 90.0}),
+    Case('retries-inside-the-recheck-window-keep-their-own-delays',
+         [stop_call(NOT_FOUND), stop_call(UNAVAILABLE, at=5.0), stop_call(NOT_FOUND, at=6.0)],
+         decided=(Kind.STOPPED, 'unknown', 404, 3), sleeps=[5.0, 1.0], settings={'recheck': 90.0}),
+    Case('query-404-rechecked-too', [query_call(NOT_FOUND), query_call(queried(5), at=5.0)],
+         decided=(Kind.RUNNING, 'unknown', 200, 2), sleeps=[5.0], settings={'recheck': 90.0}, action='query'),
     # Answers that no retry can fix.
     Case('401-fails-at-once', [stop_call(answer(401, {'message': 'Invalid authentication credentials'}))],
          error=('HTTP 401, "Invalid authentication credentials"', 'credentials were rejected')),
@@ -150,6 +157,34 @@ CASES = [
     Case('every-url-failing-is-named', [stop_call(refused()), stop_call(timed_out(5), base=FALLBACK)],
          error=('could not reach Agora: %s: connection refused; %s: no answer within 5 s' % (BASE, FALLBACK),),
          settings={'base_urls': (BASE, FALLBACK), 'retries': 0}, attempts=1),
+    # After any answer that may follow a stop that took effect, Agora's 404 or code 49 means this run stopped it.
+    Case('5xx-json-then-404-means-this-run-stopped-it', [stop_call(answer(504, {'code': 62, 'reason': 'gateway timeout'})),
+                                                         stop_call(NOT_FOUND)],
+         decided=(Kind.STOPPED, 'unknown', 404, 2), sleeps=[1.0]),
+    Case('5xx-html-then-49-means-this-run-stopped-it', [stop_call(answer(502, '<html>Bad Gateway</html>')), stop_call(EXITING)],
+         decided=(Kind.STOPPED, 'unknown', 400, 2), sleeps=[1.0]),
+    Case('timeout-then-fallback-49-in-the-same-attempt', [stop_call(timed_out(), takes=60.0),
+                                                          stop_call(EXITING, base=FALLBACK, at=60.0)],
+         decided=(Kind.STOPPED, 'unknown', 400, 1), settings={'base_urls': (BASE, FALLBACK)}),
+    Case('closed-then-fallback-404-in-the-same-attempt', [stop_call(closed()), stop_call(NOT_FOUND, base=FALLBACK)],
+         decided=(Kind.STOPPED, 'unknown', 404, 1), settings={'base_urls': (BASE, FALLBACK)}),
+    Case('refused-then-fallback-404-is-already-stopped', [stop_call(refused()), stop_call(NOT_FOUND, base=FALLBACK)],
+         decided=(Kind.NOT_FOUND, 'unknown', 404, 1), settings={'base_urls': (BASE, FALLBACK)}),
+    Case('may-have-acted-survives-a-recheck', [stop_call(BACKEND_TIMEOUT), stop_call(NOT_FOUND, at=1.0)],
+         decided=(Kind.STOPPED, 'unknown', 404, 2), sleeps=[1.0], settings={'recheck': 90.0}),
+    # A 200 that is not Agora's answer is never "stopped".
+    Case('200-empty-object-is-not-agoras', [stop_call(answer(200, {}))],
+         error=("HTTP 200, body: {}, which is not Agora's answer (it names no sid or resourceId)",
+                "the recording's state is unknown")),
+    Case('200-proxy-ok-is-not-agoras', [stop_call(answer(200, {'message': 'ok'}))],
+         error=('HTTP 200, "ok", which is not Agora\'s answer',)),
+    Case('200-for-another-recording-is-not-agoras', [stop_call(answer(200, {'sid': 'ffff', 'resourceId': 'x'}))],
+         error=('it names another recording (sid ffff)',)),
+    # TLS verification does not heal: no retry.
+    Case('tls-verification-failure-is-not-retried', [stop_call(TransportError(Failure.TLS_VERIFY, 'TLS failed (SSLCertVerificationError)'))],
+         error=('could not reach Agora', 'TLS failed', 'retrying will not change that', 'REQUESTS_CA_BUNDLE')),
+    Case('check-mode-retries-206-65-like-stop', [query_call(BACKEND_TIMEOUT), query_call(queried(5), at=1.0)],
+         decided=(Kind.RUNNING, 'unknown', 200, 2), sleeps=[1.0], action='query'),
 ]
 
 
@@ -201,3 +236,62 @@ def test_close_closes_the_transport():
     client, transport, dummy_clock = make_client([])
     client.close()
     assert transport.closed
+
+
+@pytest.mark.parametrize('recheck, reply, rechecked', [(0.0, NOT_FOUND, False), (5.0, NOT_FOUND, True)])
+def test_a_404_counts_as_confirmed_only_after_the_whole_recheck_window(recheck, reply, rechecked):
+    calls = [stop_call(reply)] + ([stop_call(reply, at=5.0)] if recheck else [])
+    client, transport, dummy_clock = make_client(calls, recheck=recheck)
+    assert client.stop(RECORDING, False).rechecked is rechecked
+    transport.assert_done()
+
+
+def test_an_interruption_during_a_retry_wait_ends_the_call_saying_where_it_stood():
+    clock_holder = []
+    client, transport, clock = make_client([stop_call(BACKEND_TIMEOUT)], cancelled=lambda: bool(clock_holder[0].sleeps))
+    clock_holder.append(clock)
+    with pytest.raises(AgoraError) as caught:
+        client.stop(RECORDING, False)
+    message = str(caught.value)
+    assert 'the run was interrupted (SIGINT or SIGTERM) after 1 attempt(s)' in message
+    assert 'The last answer: HTTP 206, Agora code 65' in message and 'The stop may already have taken effect.' in message
+    assert caught.value.attempts == 1
+    transport.assert_done()
+
+
+def test_nothing_is_sent_once_the_run_is_interrupted():
+    client, transport, dummy_clock = make_client([], cancelled=lambda: True)
+    with pytest.raises(AgoraError, match='interrupted .* after 0 attempt'):
+        client.query(RECORDING)
+    transport.assert_done()
+
+
+def test_a_rate_limit_wait_that_is_interrupted_sends_nothing():
+    client, transport, clock = make_client([stop_call(stopped())], rate=10)
+    client.stop(RECORDING, False)
+    cancelled = []
+    client._cancelled = lambda: bool(cancelled)  # pylint: disable=protected-access
+    cancelled.append(True)
+    with pytest.raises(AgoraError, match='interrupted'):
+        client.query(RECORDING)
+    transport.assert_done()
+
+
+def test_every_form_of_the_secret_an_answer_echoes_is_masked():
+    forms = secret_forms('customer-id', 'customer-secret')
+    token = forms[0].split(' ')[1] if forms[0].startswith('Basic ') else forms[1]
+    echo = {'message': 'bad header Basic %s for customer-id:customer-secret' % token, 'echo': {'customer-secret': [token]}}
+    client, dummy_transport, dummy_clock = make_client([stop_call(answer(400, echo, request_id=token))],
+                                                       redactor=Redactor(forms))
+    with pytest.raises(AgoraError) as caught:
+        client.stop(RECORDING, False)
+    message = str(caught.value)
+    assert 'customer-secret' not in message and token not in message
+    assert 'bad header ******** for ********' in message and 'request id ********' in message
+
+
+def test_the_masked_answer_is_what_the_outcome_carries():
+    forms = secret_forms('customer-id', 'customer-secret')
+    body = dict(RECORDING_IDENTITY, serverResponse={'uploadingStatus': 'uploaded', 'note': 'customer-secret'})
+    client, dummy_transport, dummy_clock = make_client([stop_call(answer(200, body))], redactor=Redactor(forms))
+    assert client.stop(RECORDING, False).verdict.server_response == {'uploadingStatus': 'uploaded', 'note': '********'}

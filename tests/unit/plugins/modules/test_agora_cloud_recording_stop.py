@@ -7,7 +7,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+
 import pytest
+from ansible.module_utils import basic
+from ansible.module_utils.testing import patch_module_args
 
 from agora_fakes import (
     APP_ID,
@@ -87,7 +93,7 @@ class TestSingleRecording:
         assert (result['http_status'], result['attempts']) == (404, 1)
 
     def test_not_found_recheck_is_passed_to_the_client(self, monkeypatch):
-        calls = [Call('POST', STOP, NOT_FOUND), Call('POST', STOP, stopped(), at=1.0)]
+        calls = [Call('POST', STOP, NOT_FOUND), Call('POST', STOP, stopped(), at=5.0)]
         result = run(single(not_found_recheck=90), calls, monkeypatch).result
         assert (result['recording']['outcome'], result['recording']['attempts']) == ('stopped', 2)
 
@@ -110,31 +116,112 @@ class TestCheckMode:
         assert result['changed'] is False and result['recording']['outcome'] == 'already_stopped'
 
 
+BAD_SINGLE_OPTIONS = [
+    # numbers: bounded, finite
+    ('timeout', 0, 'timeout must be between 1 and 600 seconds; got 0.'),
+    ('timeout', 10000000000, 'timeout must be between 1 and 600 seconds; got 10000000000.'),
+    ('retries', -1, 'retries must be between 0 and 10; got -1.'), ('retries', 10 ** 9, 'retries must be between 0 and 10'),
+    ('retry_delays', [], 'retry_delays must hold 1 to 10 values (seconds)'),
+    ('retry_delays', [1] * 11, 'retry_delays must hold 1 to 10 values (seconds)'),
+    ('retry_delays', [1, -2], 'each of retry_delays must be between 0.0 and 300.0 seconds; got -2.0.'),
+    ('retry_delays', ['nan'], 'each of retry_delays must be a finite number; got nan.'),
+    ('retry_delays', ['inf'], 'each of retry_delays must be a finite number; got inf.'),
+    ('retry_delays', [1e12], 'each of retry_delays must be between 0.0 and 300.0 seconds'),
+    ('not_found_recheck', -5, 'not_found_recheck must be between 0 and 600 seconds; got -5.'),
+    ('not_found_recheck', 10 ** 12, 'not_found_recheck must be between 0 and 600 seconds'),
+    # URLs
+    ('api_base_url', 'http://api.sd-rtn.com', 'unencrypted'), ('api_base_url', 'http://10.0.0.5:8080', 'unencrypted'),
+    ('fallback_base_urls', ['http://api.agora.io'], 'fallback_base_urls "http://api.agora.io" uses http://'),
+    ('api_base_url', 'https://user:pw@api.sd-rtn.com', 'must not carry credentials'),
+    ('api_base_url', 'api.sd-rtn.com', 'api_base_url must be a URL'),
+    ('api_base_url', 'https://api.sd-rtn.com/?x=1', 'must not have a query'),
+    ('api_base_url', 'https://api.sd-rtn.com:99999', 'api_base_url has an invalid host or port'),
+    ('api_base_url', 'https://api.sd-rtn.com:port', 'api_base_url has an invalid host or port'),
+    ('api_base_url', 'https://api .sd-rtn.com', 'api_base_url must be a URL without spaces or control characters'),
+    ('api_base_url', 'https://api.sd-rtn.com/\nHost: evil', 'api_base_url must be a URL without spaces or control characters'),
+    # credentials: never quoted back
+    ('customer_id', 'caf\u00e9', 'customer_id holds characters that HTTP Basic authentication cannot carry'),
+    ('customer_id', 'id:with-colon', 'customer_id holds characters that HTTP Basic authentication cannot carry'),
+    ('customer_secret', 'secret\u20ac', 'customer_secret holds characters that HTTP Basic authentication cannot carry'),
+    ('customer_secret', 'two words', 'customer_secret holds characters that HTTP Basic authentication cannot carry'),
+    ('customer_secret', 'x' * 257, 'customer_secret holds characters that HTTP Basic authentication cannot carry'),
+    ('customer_secret', '   ', 'customer_secret is not set'),
+    # what names the recording: only what Agora can have issued
+    ('app_id', 'demo-app-id', "app_id must be Agora's App ID: 32 hexadecimal digits"),
+    ('app_id', '..', "app_id must be Agora's App ID"),
+    ('sid', '  ', 'sid must not be empty'),
+    ('sid', '../stop', 'sid must be the sid that start returned'), ('sid', 'a/b', 'sid must be the sid that start returned'),
+    ('sid', 'a?b', 'sid must be'), ('sid', 'a#b', 'sid must be'), ('sid', '.', 'sid must be'), ('sid', '..', 'sid must be'),
+    ('sid', ' %s' % RECORDING.sid, 'sid must be'), ('sid', RECORDING.sid + '\n', 'sid must be'), ('sid', 'x' * 129, 'sid must be'),
+    ('resource_id', '..', 'resource_id must be the resource ID that acquire returned'),
+    ('resource_id', 'abc/def', 'resource_id must be'), ('resource_id', 'abc def', 'resource_id must be'),
+    ('uid', 0, 'uid must be a whole number from 1 to 4294967295'), ('uid', -1, 'uid must be a whole number'),
+    ('uid', 4294967296, 'uid must be a whole number'), ('uid', '0123', 'uid must be a whole number'),
+    ('uid', 'abc', 'uid must be a whole number'), ('uid', ' 123', 'uid must be a whole number'),
+    ('uid', 1.5, "got 1.5 (float)"), ('uid', [1], "got [1] (list)"), ('uid', True, 'got True (bool)'),
+    ('cname', 'room/1', 'cname must be an Agora channel name: at most 64 bytes'),
+    ('cname', 'x' * 65, 'cname must be an Agora channel name'), ('cname', 'caf\u00e9', 'cname must be an Agora channel name'),
+    ('cname', 'line\nbreak', 'cname must be an Agora channel name'),
+    ('mode', 'composite', 'value of mode must be one of: individual, mix, web'),
+]
+
+
 class TestRefusedBeforeAnyRequest:
     """Each of these fails naming the option, and the transport gets no request (the run would fail otherwise)."""
 
-    @pytest.mark.parametrize('option, value, words', [
-        ('timeout', 0, 'timeout must be more than zero'), ('retries', -1, 'retries must be zero or more'),
-        ('retry_delays', [], 'retry_delays must hold at least one value'),
-        ('retry_delays', [1, -2], 'each of retry_delays must be zero or more'),
-        ('not_found_recheck', -5, 'not_found_recheck must be zero or more'),
-        ('api_base_url', 'http://api.sd-rtn.com', 'unencrypted'), ('api_base_url', 'http://10.0.0.5:8080', 'unencrypted'),
-        ('fallback_base_urls', ['http://api.agora.io'], 'fallback_base_urls "http://api.agora.io" uses http://'),
-        ('api_base_url', 'https://user:pw@api.sd-rtn.com', 'must not carry credentials'),
-        ('api_base_url', 'api.sd-rtn.com', 'api_base_url must be a URL'),
-        ('api_base_url', 'https://api.sd-rtn.com/?x=1', 'must not have a query'),
-        ('sid', '  ', 'sid must not be empty'),
-        ('mode', 'composite', 'value of mode must be one of: individual, mix, web'),
-    ])
+    @pytest.mark.parametrize('option, value, words', BAD_SINGLE_OPTIONS,
+                             ids=['%s=%s' % (option, repr(value)[:20]) for option, value, words in BAD_SINGLE_OPTIONS])
     def test_single_recording_options(self, monkeypatch, option, value, words):
         result = run(single(**{option: value}), [], monkeypatch).result
         assert result['failed'] is True and words in result['msg']
+        if option.startswith('customer_') and value.strip():
+            assert value.strip() not in result['msg']
 
-    @pytest.mark.parametrize('option, words', [('rate_limit', 'rate_limit must be zero or more'),
-                                               ('concurrency', 'concurrency must be more than zero')])
-    def test_batch_options(self, monkeypatch, option, words):
-        result = run(batch([entry(RECORDING)], **{option: -1}), [], monkeypatch).result
+    @pytest.mark.parametrize('option, value, words', [
+        ('rate_limit', -1, 'rate_limit must be 0 or between 0.1 and 1000.0 requests per second; got -1.0.'),
+        ('rate_limit', 1e-9, 'rate_limit must be 0 or between 0.1 and 1000.0 requests per second'),
+        ('rate_limit', 'nan', 'rate_limit must be a finite number; got nan.'),
+        ('rate_limit', 'inf', 'rate_limit must be a finite number; got inf.'),
+        ('concurrency', 0, 'concurrency must be between 1 and 1000; got 0.'),
+        ('concurrency', 10 ** 8, 'concurrency must be between 1 and 1000; got 100000000.'),
+    ])
+    def test_batch_options(self, monkeypatch, option, value, words):
+        result = run(batch([entry(RECORDING)], **{option: value}), [], monkeypatch).result
         assert result['failed'] is True and words in result['msg']
+
+    @pytest.mark.parametrize('change, words', [
+        ({'sid': '../x'}, 'recordings[1]: sid must be the sid that start returned'),
+        ({'uid': 2.5}, 'recordings[1]: uid must be a whole number'),
+        ({'app_id': 'nope'}, "recordings[1]: app_id must be Agora's App ID"),
+    ])
+    def test_batch_entries_are_named(self, monkeypatch, change, words):
+        result = run(batch([entry(RECORDING), dict(entry(other(1)), **change)]), [], monkeypatch).result
+        assert result['failed'] is True and result['msg'].startswith(words)
+
+    def test_a_uid_given_as_an_integer_is_sent_as_agoras_string(self, monkeypatch):
+        body = {'cname': RECORDING.cname, 'uid': '4294967295', 'clientRequest': {'async_stop': False}}
+        run(single(uid=4294967295), [Call('POST', STOP, stopped(), body=body)], monkeypatch)
+
+    def test_web_recording_names_may_be_longer_and_freer(self, monkeypatch):
+        web = Recording(APP_ID, RECORDING.resource_id, RECORDING.sid, 'web', 'https://example.com/event/room?id=7 ' + 'x' * 200,
+                        RECORDING.uid)
+        run(single(web), [Call('POST', web.path('stop'), stopped(recording=web))], monkeypatch)
+
+    def test_credentials_are_used_without_surrounding_whitespace(self, monkeypatch):
+        transports = []
+
+        def transport(customer_id, customer_secret, *args, **kwargs):
+            transports.append((customer_id, customer_secret))
+            from agora_fakes import FakeTransport, FakeClock
+            return FakeTransport([Call('POST', STOP, stopped())], FakeClock())
+
+        from ansible_collections.agora.cloud_recording.plugins.module_utils import _options
+        monkeypatch.setattr(_options, 'RUNTIME', _options.Runtime(lambda: 0.0, transport, lambda seconds: None))
+        monkeypatch.setattr(basic.AnsibleModule, 'exit_json', lambda self, **kwargs: (_ for _ in ()).throw(SystemExit(0)))
+        with patch_module_args(single(customer_id=' test-customer-id\n', customer_secret='\ttest-customer-secret  ')):
+            with pytest.raises(SystemExit):
+                main()
+        assert transports == [('test-customer-id', 'test-customer-secret')]
 
     @pytest.mark.parametrize('missing, env_name', [('customer_id', 'AGORA_CUSTOMER_ID'), ('customer_secret', 'AGORA_CUSTOMER_SECRET')])
     def test_missing_credentials_say_where_to_set_them(self, monkeypatch, missing, env_name):
@@ -238,3 +325,79 @@ class TestBatch:
         result = run(batch([entry(first), entry(second)], concurrency=1), calls, monkeypatch).result
         assert result['failed'] is True and result['recordings'][0]['outcome'] == 'stopped'
         assert 'unexpected error KeyError' in result['recordings'][1]['msg'] and 'report this error' in result['recordings'][1]['msg']
+
+
+def interrupt():
+    """Ctrl-C, as the terminal sends it to the module's process."""
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+class TestInterruptionAndJournal:
+    def test_sigint_lets_the_stop_in_flight_finish_and_reports_the_rest_as_not_attempted(self, monkeypatch, tmp_path):
+        first, second, third = other(1), other(2), other(3)
+        journal = tmp_path / 'journal.jsonl'
+        calls = [Call('POST', first.path('stop'), stopped(recording=first), during=interrupt)]
+        result = run(batch([entry(item) for item in (first, second, third)], concurrency=1, journal=str(journal)),
+                     calls, monkeypatch).result
+        assert result['failed'] is True and result['changed'] is True
+        assert [item['outcome'] for item in result['recordings']] == ['stopped', None, None]
+        assert all('not attempted: the run was interrupted' in item['msg'] for item in result['recordings'][1:])
+        assert result['msg'].startswith('2 of 3 recordings could not be stopped')
+        lines = [json.loads(line) for line in journal.read_text().splitlines()]
+        assert [(line['sid'], line['outcome'], line['upload_status']) for line in lines] == [(first.sid, 'stopped', 'uploaded')]
+        # The handlers the test runner had are back.
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+    def test_sigint_during_a_retry_wait_of_a_single_recording(self, monkeypatch):
+        result = run(single(), [Call('POST', STOP, answer(503, {'message': 'busy'}), during=interrupt)], monkeypatch).result
+        assert result['failed'] is True and 'the run was interrupted (SIGINT or SIGTERM) after 1 attempt(s)' in result['msg']
+        assert 'The stop may already have taken effect.' in result['msg']
+
+    def test_the_journal_holds_every_finished_recording_with_the_secret_masked(self, monkeypatch, tmp_path):
+        first, second = other(1), other(2)
+        journal = tmp_path / 'journal.jsonl'
+        journal.write_text('{"earlier": "line"}\n')
+        echo = answer(400, {'code': 2, 'reason': 'bad %s' % CREDENTIALS['customer_secret']})
+        calls = [Call('POST', first.path('stop'), stopped(recording=first)), Call('POST', second.path('stop'), echo)]
+        result = run(batch([entry(first), entry(second)], concurrency=1, journal=str(journal)), calls, monkeypatch).result
+        lines = journal.read_text().splitlines()
+        assert lines[0] == '{"earlier": "line"}' and len(lines) == 3
+        assert CREDENTIALS['customer_secret'] not in journal.read_text() and 'bad ********' in lines[2]
+        assert json.loads(lines[2])['failed'] is True and 'bad ********' in result['recordings'][1]['msg']
+
+    def test_no_journal_in_check_mode(self, monkeypatch, tmp_path):
+        journal = tmp_path / 'journal.jsonl'
+        run(batch([entry(other(1))], journal=str(journal)), [Call('GET', other(1).path('query'), queried(recording=other(1)))],
+            monkeypatch, check_mode=True)
+        assert not journal.exists()
+
+    def test_a_journal_that_cannot_be_opened_is_named_before_any_request(self, monkeypatch, tmp_path):
+        result = run(batch([entry(other(1))], journal=str(tmp_path / 'missing' / 'journal.jsonl')), [], monkeypatch).result
+        assert result['failed'] is True and 'journal' in result['msg'] and 'cannot be opened for writing' in result['msg']
+
+
+class TestBoundary:
+    def test_an_unexpected_error_is_a_failure_with_what_was_gathered(self, monkeypatch):
+        first = other(1)
+        from ansible_collections.agora.cloud_recording.plugins.modules import agora_cloud_recording_stop as module
+
+        def broken_summary(results):
+            raise ZeroDivisionError('division by zero')
+
+        monkeypatch.setattr(module, 'summarize', broken_summary)
+        result = run(batch([entry(first)]), [Call('POST', first.path('stop'), stopped(recording=first))], monkeypatch).result
+        assert result['failed'] is True
+        assert result['msg'].startswith('Unexpected error (ZeroDivisionError: division by zero). Recordings may still be running')
+        assert result['recordings'][0]['outcome'] == 'stopped'
+
+    def test_an_empty_batch_warns_and_changes_nothing(self, monkeypatch):
+        outcome = run(batch([]), [], monkeypatch)
+        assert outcome.result['changed'] is False and outcome.result['summary']['total'] == 0
+        assert outcome.warnings == ['recordings is empty: there was nothing to stop.']
+
+    def test_results_say_whether_agora_confirmed_the_recording_is_gone(self, monkeypatch):
+        first, second, third = other(1), other(2), other(3)
+        calls = [Call('POST', first.path('stop'), stopped(recording=first)), Call('POST', second.path('stop'), NOT_FOUND),
+                 Call('POST', third.path('stop'), answer(400, {'code': 49, 'reason': 'repeated stop'}))]
+        result = run(batch([entry(item) for item in (first, second, third)], concurrency=1), calls, monkeypatch).result
+        assert [item['confirmed'] for item in result['recordings']] == [True, False, True]

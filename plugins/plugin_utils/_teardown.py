@@ -1,0 +1,64 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, agora.cloud_recording contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What the teardown role's filters share: what earlier runs learned about each recording.
+
+Private to the agora.cloud_recording collection: not an API, may change in any release.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ansible.utils.display import Display
+
+# Upload states worth carrying over from an earlier run: Agora no longer tells them once a recording has stopped.
+KNOWN_FROM_BEFORE = ('uploaded', 'backuped', 'pending', 'no_data')
+
+
+def key_of(entry: dict, app_id: str = '') -> tuple:
+    """A recording's key: its App ID (the default when the entry names none) and its sid."""
+    return (entry.get('app_id') or app_id, entry.get('sid'))
+
+
+def unique_keys(recordings: list, app_id: str = '') -> list:
+    """The keys of the recordings, in order, each once (the module stops a repeated entry once)."""
+    keys = []
+    for entry in recordings:
+        key = key_of(entry, app_id)
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def journal_entries(journal: list | str) -> list:
+    """A journal's entries, from its text (JSON lines) or as a list already; a line cut short by a kill is skipped."""
+    if not isinstance(journal, str):
+        return list(journal or [])
+    entries = []
+    for number, line in enumerate(journal.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            entries.append(json.loads(line))
+        except ValueError:
+            Display().warning('teardown journal line %d is not whole (the run that wrote it was killed midway); it is '
+                              'ignored.' % number)
+    return entries
+
+
+def earlier_knowledge(previous: list, journal: list | str) -> dict:
+    """What earlier runs learned per recording: the previous report, then the journal (newer) over it."""
+    known: dict = {}
+    for source, entries in (('previous_report', previous), ('previous_journal', journal_entries(journal))):
+        for entry in entries or []:
+            if isinstance(entry, dict) and entry.get('sid'):
+                known[key_of(entry)] = dict(entry, upload_status_from=source)
+    return known
+
+
+def is_confirmed_stopped(entry: dict | None) -> bool:
+    """Whether an earlier run settled, on Agora's own answers, that the recording no longer runs."""
+    return bool(entry) and entry.get('confirmed') is True and not entry.get('failed') and entry.get('outcome') is not None

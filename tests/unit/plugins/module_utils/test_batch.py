@@ -1,0 +1,128 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, agora.cloud_recording contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The batch runner's pool: its order across App IDs, its size against the process's limits, and the journal."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from agora_fakes import APP_ID, RECORDING, Call, FakeClock, FakeTransport, stopped
+from ansible_collections.agora.cloud_recording.plugins.module_utils import _batch
+from ansible_collections.agora.cloud_recording.plugins.module_utils._batch import Batch, BatchItem, descriptor_budget
+from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, Recording, RetryPolicy
+from ansible_collections.agora.cloud_recording.plugins.module_utils._results import Journal
+from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import Redactor
+from ansible_collections.agora.cloud_recording.plugins.module_utils._signals import Interruption
+
+OTHER_APP = 'fedcba9876543210fedcba9876543210'
+
+
+def recording(number, app_id=APP_ID):
+    return Recording(app_id, RECORDING.resource_id, '%032x' % number, 'mix', 'room', '1')
+
+
+def items_of(recordings):
+    return [BatchItem(index, item, False) for index, item in enumerate(recordings)]
+
+
+def client_for(calls):
+    clock = FakeClock()
+    transport = FakeTransport(calls, clock)
+    return AgoraClient(transport, ['https://api.sd-rtn.com'], 60, RetryPolicy(0, (1.0,)), clock, clock.sleep), transport
+
+
+def test_app_ids_take_turns_so_one_long_list_does_not_hold_back_another():
+    recordings = [recording(1), recording(2), recording(3), recording(4, OTHER_APP), recording(5, OTHER_APP)]
+    calls = [Call('POST', recordings[index].path('stop'), stopped(recording=recordings[index])) for index in (0, 3, 1, 4, 2)]
+    client, transport = client_for(calls)
+    results = Batch(client, items_of(recordings), False, lambda: False).run(1)
+    transport.assert_done()
+    assert [result['sid'] for result in results] == [item.sid for item in recordings]
+
+
+def test_when_no_thread_can_start_the_caller_does_the_work(monkeypatch):
+    recordings = [recording(1), recording(2)]
+    client, transport = client_for([Call('POST', item.path('stop'), stopped(recording=item)) for item in recordings])
+
+    def refuse(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, 'start', refuse)
+    results = Batch(client, items_of(recordings), False, lambda: False).run(8)
+    transport.assert_done()
+    assert [result['outcome'] for result in results] == ['stopped', 'stopped']
+
+
+def test_the_pool_never_outgrows_the_descriptors_the_process_may_open(monkeypatch):
+    class Limits:
+        RLIMIT_NOFILE = 7
+        RLIM_INFINITY = -1
+        limits = (1024, 1024)
+
+        def getrlimit(self, which):
+            return self.limits
+
+        def setrlimit(self, which, limits):
+            raise ValueError('not allowed')
+
+    limits = Limits()
+    monkeypatch.setitem(__import__('sys').modules, 'resource', limits)
+    monkeypatch.setattr(_batch.os, 'listdir', lambda path: ['fd'] * 100)
+    assert descriptor_budget() == 1024 - 100 - _batch.RESERVED_DESCRIPTORS
+    limits.limits = (100, 100)
+    assert descriptor_budget() == 1
+
+
+def test_the_soft_descriptor_limit_is_raised_as_far_as_allowed(monkeypatch):
+    raised = []
+
+    class Limits:
+        RLIMIT_NOFILE = 7
+        RLIM_INFINITY = -1
+
+        def getrlimit(self, which):
+            return (1024, 4096)
+
+        def setrlimit(self, which, limits):
+            raised.append(limits)
+
+    monkeypatch.setitem(__import__('sys').modules, 'resource', Limits())
+    monkeypatch.setattr(_batch.os, 'listdir', lambda path: (_ for _ in ()).throw(OSError('no /proc')))
+    assert descriptor_budget() == 4096 - 2 * _batch.RESERVED_DESCRIPTORS
+    assert raised == [(4096, 4096)]
+
+
+def test_a_journal_on_a_full_disk_stops_writing_and_says_so():
+    journal = Journal('/dev/full', Redactor(['secret']))
+    journal.record({'sid': 'a'})
+    journal.record({'sid': 'b'})
+    assert journal.error == 'journal /dev/full could not be written (No space left on device); it misses recordings finished since'
+    journal.close()
+
+
+def test_interruption_outside_the_main_thread_installs_nothing():
+    interruption = Interruption()
+    seen = []
+
+    def worker():
+        with interruption.handling():
+            seen.append(interruption.is_set())
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert seen == [False]
+
+
+def test_an_interrupted_sleep_returns_at_once():
+    interruption = Interruption()
+    interruption.set()
+    timer = threading.Timer(5, lambda: pytest.fail('the sleep did not return'))
+    timer.start()
+    interruption.sleep(10)
+    timer.cancel()
