@@ -60,6 +60,12 @@ class Case:
     seed: dict[str, Any] = field(default_factory=dict)
 
 
+def echoing_agora_answer(recording):
+    """Agora's 200 for the stop, carrying the credentials in every form, as a misbehaving service might."""
+    server_response = {'uploadingStatus': 'uploaded', 'echo': 'Basic %s' % SECRET_FORMS[2], 'pair': PAIR}
+    return Fault(status=200, after=True, sid=recording.sid, body=dict(recording.identity(), serverResponse=server_response))
+
+
 BAD_INPUT = [
     Case('sid-with-dot-dot', args={'sid': '../../acquire'}, message=('sid must be the sid that start returned',)),
     Case('sid-with-slash', args={'sid': 'a/b'}, message=('sid must be',)),
@@ -108,9 +114,7 @@ HOSTILE_ANSWERS = [
          args={'retries': 0}, message=('gave up after 1 attempts', 'HTTP 429')),
     Case('failover-404-then-alive', lambda sim, rec: sim.fail_over(rec.sid, 3.0), args={'not_found_recheck': 30}, outcome='stopped'),
     Case('already-ended', outcome='already_stopped', seed={'state': 'ended'}),
-    Case('echo-inside-agoras-answer', lambda sim, rec: sim.add_fault(Fault(status=200, after=True, sid=rec.sid, body=dict(
-        rec.identity(), serverResponse={'uploadingStatus': 'uploaded', 'echo': 'Basic %s' % SECRET_FORMS[2], 'pair': PAIR}))),
-         outcome='stopped'),
+    Case('echo-inside-agoras-answer', lambda sim, rec: sim.add_fault(echoing_agora_answer(rec)), outcome='stopped'),
 ]
 
 

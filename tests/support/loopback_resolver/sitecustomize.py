@@ -84,7 +84,8 @@ def _chain() -> None:
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
-    except Exception:  # noqa: BLE001  pylint: disable=broad-except  (site.py, too, goes on past a broken one)
+    # site.py, too, goes on past a broken sitecustomize.
+    except Exception:  # noqa: BLE001  pylint: disable=broad-except
         pass
 
 

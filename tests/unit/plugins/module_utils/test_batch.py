@@ -92,7 +92,10 @@ def test_the_soft_descriptor_limit_is_raised_as_far_as_allowed(monkeypatch):
             raised.append(limits)
 
     monkeypatch.setitem(__import__('sys').modules, 'resource', Limits())
-    monkeypatch.setattr(_batch.os, 'listdir', lambda path: (_ for _ in ()).throw(OSError('no /proc')))
+    def no_proc(path):
+        raise OSError('no /proc')
+
+    monkeypatch.setattr(_batch.os, 'listdir', no_proc)
     assert descriptor_budget() == 4096 - 2 * _batch.RESERVED_DESCRIPTORS
     assert raised == [(4096, 4096)]
 

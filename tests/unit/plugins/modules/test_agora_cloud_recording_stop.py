@@ -217,7 +217,10 @@ class TestRefusedBeforeAnyRequest:
 
         from ansible_collections.agora.cloud_recording.plugins.module_utils import _options
         monkeypatch.setattr(_options, 'RUNTIME', _options.Runtime(lambda: 0.0, transport, lambda seconds: None))
-        monkeypatch.setattr(basic.AnsibleModule, 'exit_json', lambda self, **kwargs: (_ for _ in ()).throw(SystemExit(0)))
+        def exit_json(self, **kwargs):
+            raise SystemExit(0)
+
+        monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
         with patch_module_args(single(customer_id=' test-customer-id\n', customer_secret='\ttest-customer-secret  ')):
             with pytest.raises(SystemExit):
                 main()
