@@ -30,19 +30,33 @@ options:
     type: str
   api_base_url:
     description:
-      - The base URL of Agora's REST API, without a trailing path.
-      - Use V(https://api.agora.io) outside mainland China if C(api.sd-rtn.com) is unreachable, or list it in O(fallback_base_urls).
-      - If not set, the value of the E(AGORA_API_BASE_URL) environment variable is used, then the default.
+      - The base URL of Agora's REST API (or of a proxy in front of it), without a trailing path. With it, only this URL
+        and O(fallback_base_urls) are called.
+      - If not set, the value of the E(AGORA_API_BASE_URL) environment variable is used. If neither is set, Agora's own
+        domains are called with Agora's domain failover (see O(region)).
       - A V(http://) URL is refused before any request, unless its host is a loopback address (for the simulator).
         So is a URL with credentials, a query, spaces or control characters, or an invalid port.
     type: str
-    default: https://api.sd-rtn.com
+  region:
+    description:
+      - Where the caller runs, in the region names Agora uses in C(acquire). Picks Agora's domains when O(api_base_url)
+        is not set, following Agora's integration guide. V(CN) calls V(https://api.sd-rtn.com) first and
+        V(https://api.agora.io) second, any other region the reverse; then the region's regional hosts
+        (V(NA) C(api-us-west-1), C(api-us-east-1); V(EU) C(api-eu-west-1), C(api-eu-central-1); V(AP)
+        C(api-ap-southeast-1), C(api-ap-northeast-1); V(CN) C(api-cn-east-1), C(api-cn-north-1)) under both domains.
+      - If not set, V(https://api.sd-rtn.com) then V(https://api.agora.io), with no regional host.
+      - A request that gets no answer is retried on the same primary domain once, then (after a DNS failure) on the
+        other domain, or (after any other network failure) on a regional host. An HTTP answer, whatever its status,
+        never moves to another host. The host that answered is kept for the rest of the run, and each result names it
+        in C(api_host).
+      - Has no effect when O(api_base_url) is set.
+    type: str
+    choices: [NA, EU, AP, CN]
   fallback_base_urls:
     description:
-      - Further base URLs, tried in order when a base URL cannot be reached (DNS, connection refused, TLS, timeout).
-      - Never used because of an HTTP answer, whatever its status. The first URL that answers is kept for later requests.
-      - Agora documents V(https://api.agora.io), V(https://api.sd-rtn.com) and regional hosts such as
-        V(https://api-us-west-1.agora.io) for this.
+      - Further base URLs to try when a request gets no answer (DNS, connection refused, TLS, timeout), in turn, one per
+        retry. After O(api_base_url), or after Agora's domains when it is not set.
+      - Never used because of an HTTP answer, whatever its status. The URL that answered is kept for later requests.
     type: list
     elements: str
     default: []

@@ -10,9 +10,10 @@ Private to the agora.cloud_recording collection: not an API, may change in any r
 
 from __future__ import annotations
 
+import math
 import os
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -26,6 +27,10 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._results imp
 
 # File descriptors kept free for everything but the connections: Python, the module's output, the journal.
 RESERVED_DESCRIPTORS = 64
+# Agora expects a synchronous stop to answer within 20 s (its upload window): an App ID used at its full rate then has
+# rate x 20 s requests in flight.
+UPLOAD_WINDOW = 20.0
+MAX_WORKERS = 1000
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,18 @@ def descriptor_budget() -> int | None:
     except OSError:
         in_use = RESERVED_DESCRIPTORS
     return max(1, soft - in_use - RESERVED_DESCRIPTORS)
+
+
+def workers_for(items: list[BatchItem], rate_limit: float, concurrency: int | None, budget: int | None) -> int:
+    """How many requests a batch keeps in flight: ``concurrency`` when given; otherwise enough for every App ID to use
+    its whole rate while each stop takes up to Agora's upload window. Never more than the process can open."""
+    if concurrency:
+        wanted = concurrency
+    else:
+        per_app = Counter(item.recording.app_id for item in items)
+        in_flight = math.ceil(rate_limit * UPLOAD_WINDOW) if rate_limit else MAX_WORKERS
+        wanted = sum(min(count, in_flight) for count in per_app.values())
+    return max(1, min(wanted, len(items), MAX_WORKERS, budget or MAX_WORKERS))
 
 
 def _interleaved(items: list[BatchItem]) -> list[BatchItem]:

@@ -14,7 +14,6 @@ methods keep no per-call state on the instance, so many threads may share one cl
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import quote
@@ -27,6 +26,7 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._answers imp
     classify_query_answer,
     classify_stop_answer,
 )
+from ansible_collections.agora.cloud_recording.plugins.module_utils._failover import Failover
 from ansible_collections.agora.cloud_recording.plugins.module_utils._rate_limiter import RateLimiter
 from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import NO_SECRETS, Redactor
 from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import Failure, Transport, TransportError
@@ -39,10 +39,11 @@ ADVICE_TLS = ('the server\'s certificate did not verify, and retrying will not c
 class AgoraError(Exception):
     """A failure to tell the user about. ``str()`` is the whole message; it never holds the customer secret."""
 
-    def __init__(self, message: str, http_status: int | None = None, attempts: int = 0) -> None:
+    def __init__(self, message: str, http_status: int | None = None, attempts: int = 0, host: str | None = None) -> None:
         super().__init__(message)
         self.http_status = http_status
         self.attempts = attempts
+        self.host = host
 
 
 @dataclass(frozen=True)
@@ -103,11 +104,13 @@ class Outcome:
     attempts: int
     # Whether Agora's 404 was asked again over the whole not_found_recheck window before it counted.
     rechecked: bool = False
+    # The base URL whose answer decided, or None when none answered.
+    host: str | None = None
 
 
 @dataclass
 class _CallProgress:
-    """What one call has used so far of its retries and its 404 re-check time."""
+    """What one call has used so far of its retries and its 404 re-check time, and where it sends next."""
 
     attempts: int = 0
     retries_used: int = 0
@@ -115,15 +118,9 @@ class _CallProgress:
     may_have_acted: bool = False
     recheck_deadline: float | None = None
     last: str = ''
-
-
-class _NoAnswer(Exception):
-    """No base URL gave an HTTP answer in one attempt."""
-
-    def __init__(self, message: str, may_have_acted: bool, retryable: bool) -> None:
-        super().__init__(message)
-        self.may_have_acted = may_have_acted
-        self.retryable = retryable
+    host: int | None = None
+    tries_here: int = 0
+    answered_by: str | None = None
 
 
 class _Interrupted(Exception):
@@ -133,12 +130,12 @@ class _Interrupted(Exception):
 class AgoraClient:
     """Calls Agora's Cloud Recording API and decides what each answer means."""
 
-    def __init__(self, transport: Transport, base_urls: list[str], timeout: float, policy: RetryPolicy,
+    def __init__(self, transport: Transport, failover: Failover, timeout: float, policy: RetryPolicy,
                  clock: Callable[[], float], sleep: Callable[[float], None],
                  rate_limiter: RateLimiter | None = None, redactor: Redactor = NO_SECRETS,
                  cancelled: Callable[[], bool] = lambda: False) -> None:
         self._transport = transport
-        self._base_urls = base_urls
+        self._failover = failover
         self._timeout = timeout
         self._policy = policy
         self._clock = clock
@@ -146,8 +143,6 @@ class AgoraClient:
         self._rate_limiter = rate_limiter
         self.redactor = redactor
         self._cancelled = cancelled
-        self._current_base = 0
-        self._base_lock = threading.Lock()
 
     def close(self) -> None:
         self._transport.close()
@@ -158,45 +153,32 @@ class AgoraClient:
         if self._cancelled():
             raise _Interrupted()
 
-    def send(self, app_id: str, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[Answer, bool]:
-        """One attempt: the current base URL first, then each other in order, until one answers over HTTP.
-
-        Returns the answer, masked, and whether a URL tried before it in this attempt may have acted.
-        """
-        if self._rate_limiter is not None:
-            self._rate_limiter.wait_turn(app_id)
-            if self._cancelled():
-                raise _Interrupted()
-        with self._base_lock:
-            start = self._current_base
-        failures: list[TransportError] = []
-        messages = []
-        for offset in range(len(self._base_urls)):
-            index = (start + offset) % len(self._base_urls)
-            base_url = self._base_urls[index]
-            try:
-                answer = self._transport.send(method, base_url + path, body, self._timeout)
-            except TransportError as exc:
-                failures.append(exc)
-                messages.append('%s: %s' % (base_url, self.redactor.text(str(exc))))
-                continue
-            with self._base_lock:
-                self._current_base = index
-            return self.redactor.answer(answer), any(failure.may_have_acted for failure in failures)
-        raise _NoAnswer('; '.join(messages), any(failure.may_have_acted for failure in failures),
-                        retryable=not all(failure.failure == Failure.TLS_VERIFY for failure in failures))
-
     def _attempt(self, recording: Recording, method: str, path: str, body: dict[str, Any] | None,
                  classify: Callable[[Answer], Verdict], progress: _CallProgress) -> tuple[Answer | None, Verdict]:
-        """One attempt and what its answer means; no answer at all is worth a retry, unless TLS verification failed."""
+        """One request to the host the failover chose, and what its answer means.
+
+        No answer at all is worth a retry on the host Agora's failover names next, unless TLS verification failed.
+        """
+        index = progress.host if progress.host is not None else self._failover.first()
+        url = self._failover.hosts[index].url
+        if self._rate_limiter is not None:
+            self._rate_limiter.wait_turn(recording.app_id)
+            if self._cancelled():
+                raise _Interrupted()
         try:
-            answer, acted_before = self.send(recording.app_id, method, path, body)
-        except _NoAnswer as exc:
+            answer = self._transport.send(method, url + path, body, self._timeout)
+        except TransportError as exc:
             progress.may_have_acted = progress.may_have_acted or exc.may_have_acted
-            kind = Kind.RETRY if exc.retryable else Kind.FAIL
-            return None, Verdict(kind, reason='could not reach Agora: %s' % exc, advice=ADVICE_TLS)
-        # A URL that timed out before the one that answered may have delivered the stop.
-        progress.may_have_acted = progress.may_have_acted or acted_before
+            progress.tries_here += 1
+            progress.host = self._failover.after(index, exc.failure, progress.tries_here)
+            if progress.host != index:
+                progress.tries_here = 0
+            kind = Kind.FAIL if exc.failure == Failure.TLS_VERIFY else Kind.RETRY
+            return None, Verdict(kind, reason='could not reach Agora at %s: %s' % (url, self.redactor.text(str(exc))),
+                                 advice=ADVICE_TLS)
+        progress.host, progress.tries_here, progress.answered_by = index, 0, url
+        self._failover.answered(index)
+        answer = self.redactor.answer(answer)
         return answer, classify(answer)
 
     def _wait_for_recheck(self, progress: _CallProgress) -> bool:
@@ -232,7 +214,7 @@ class AgoraClient:
             last = ' The last answer: %s.' % progress.last if progress.last else ''
             raise AgoraError('%s: the run was interrupted (SIGINT or SIGTERM) after %d attempt(s).%s%s The recording may '
                              'still be running: run the task again (a re-run is safe).'
-                             % (what, progress.attempts, last, effect), None, progress.attempts)
+                             % (what, progress.attempts, last, effect), None, progress.attempts, progress.answered_by)
 
     def _decide_loop(self, recording: Recording, method: str, path: str, body: dict[str, Any] | None,
                      classify: Callable[[Answer], Verdict], acts: bool, what: str, progress: _CallProgress) -> Outcome:
@@ -250,22 +232,24 @@ class AgoraClient:
             progress.last = verdict.reason
             http_status = answer.status if answer is not None else None
             if verdict.kind in (Kind.NOT_FOUND, Kind.EXITING) and acts and progress.may_have_acted:
-                return Outcome(Verdict(Kind.STOPPED, 'unknown', [], None), http_status, progress.attempts)
+                return Outcome(Verdict(Kind.STOPPED, 'unknown', [], None), http_status, progress.attempts,
+                               host=progress.answered_by)
             if verdict.kind == Kind.NOT_FOUND and self._policy.not_found_recheck > 0:
                 if self._wait_for_recheck(progress):
                     continue
-                return Outcome(verdict, http_status, progress.attempts, rechecked=True)
+                return Outcome(verdict, http_status, progress.attempts, rechecked=True, host=progress.answered_by)
             if verdict.kind == Kind.RETRY:
                 progress.may_have_acted = progress.may_have_acted or verdict.may_have_acted
                 if self._wait_for_retry(recording.app_id, answer, progress):
                     continue
                 raise AgoraError('%s: gave up after %d attempts; the last one: %s. The recording may still be running: '
                                  'run the task again later (a re-run is safe), or raise retries.'
-                                 % (what, progress.attempts, verdict.reason), http_status, progress.attempts)
+                                 % (what, progress.attempts, verdict.reason), http_status, progress.attempts,
+                                 progress.answered_by)
             if verdict.kind == Kind.FAIL:
                 raise AgoraError('%s: %s. What to do: %s' % (what, verdict.reason, verdict.advice), http_status,
-                                 progress.attempts)
-            return Outcome(verdict, http_status, progress.attempts)
+                                 progress.attempts, progress.answered_by)
+            return Outcome(verdict, http_status, progress.attempts, host=progress.answered_by)
 
     def stop(self, recording: Recording, async_stop: bool) -> Outcome:
         body = {'cname': recording.cname, 'uid': recording.uid, 'clientRequest': {'async_stop': async_stop}}

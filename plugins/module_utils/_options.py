@@ -30,19 +30,26 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._client impo
     Recording,
     RetryPolicy,
 )
+from ansible_collections.agora.cloud_recording.plugins.module_utils._failover import (
+    REGIONS,
+    Failover,
+    Host,
+    agora_hosts,
+    named_hosts,
+)
 from ansible_collections.agora.cloud_recording.plugins.module_utils._rate_limiter import RateLimiter
 from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import Redactor, secret_forms
 from ansible_collections.agora.cloud_recording.plugins.module_utils._signals import Interruption
 from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import RequestsTransport, Transport
 
-DEFAULT_API_BASE_URL = 'https://api.sd-rtn.com'
+# Shown as an example in messages; left unset, api_base_url means Agora's own domains, with failover.
+EXAMPLE_API_BASE_URL = 'https://api.sd-rtn.com'
 DEFAULT_TIMEOUT = 60
 DEFAULT_RETRIES = 3
 # Agora's recommended retry schedule.
 DEFAULT_RETRY_DELAYS = [1.0, 3.0, 6.0]
 # Agora's default limit: 10 requests per second per App ID.
 DEFAULT_RATE_LIMIT = 10.0
-DEFAULT_CONCURRENCY = 16
 DEFAULT_NOT_FOUND_RECHECK = 0
 
 # AWX can hand the secret over as a file, which keeps it out of the job's environment (ansible-runner writes the
@@ -74,7 +81,8 @@ def connection_argument_spec() -> dict[str, dict[str, Any]]:
     return dict(
         customer_id=dict(type='str', fallback=(env_fallback, ['AGORA_CUSTOMER_ID'])),
         customer_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['AGORA_CUSTOMER_SECRET'])),
-        api_base_url=dict(type='str', default=DEFAULT_API_BASE_URL, fallback=(env_fallback, ['AGORA_API_BASE_URL'])),
+        api_base_url=dict(type='str', fallback=(env_fallback, ['AGORA_API_BASE_URL'])),
+        region=dict(type='str', choices=list(REGIONS)),
         fallback_base_urls=dict(type='list', elements='str', default=[]),
         timeout=dict(type='int', default=DEFAULT_TIMEOUT),
         retries=dict(type='int', default=DEFAULT_RETRIES),
@@ -101,7 +109,7 @@ def recording_argument_spec() -> dict[str, dict[str, Any]]:
         cname=dict(type='str'),
         uid=dict(type='raw'),
         recordings=dict(type='list', elements='dict', options=entry),
-        concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
+        concurrency=dict(type='int'),
         rate_limit=dict(type='float', default=DEFAULT_RATE_LIMIT),
         not_found_recheck=dict(type='int', default=DEFAULT_NOT_FOUND_RECHECK),
     )
@@ -177,7 +185,7 @@ def validate_base_url(url: str, option: str) -> str:
         raise AgoraError('%s must be a URL without spaces or control characters; got %s.' % (option, _shown(url)))
     parts = urlsplit(url)
     if parts.scheme not in ('http', 'https') or not parts.hostname:
-        raise AgoraError('%s must be a URL such as %s; got "%s".' % (option, DEFAULT_API_BASE_URL, url))
+        raise AgoraError('%s must be a URL such as %s; got "%s".' % (option, EXAMPLE_API_BASE_URL, url))
     if parts.username or parts.password:
         raise AgoraError('%s must not carry credentials; use customer_id and customer_secret.' % option)
     if parts.query or parts.fragment:
@@ -252,29 +260,42 @@ def policy_from_params(params: dict[str, Any], not_found_recheck: float) -> Retr
     return RetryPolicy(params['retries'], delays, not_found_recheck)
 
 
+def failover_from_params(params: dict[str, Any]) -> Failover:
+    """The hosts to call: the URLs the task names, or (when it names none) Agora's domains for its region."""
+    fallbacks = [validate_base_url(url, 'fallback_base_urls') for url in params['fallback_base_urls']]
+    if params['api_base_url']:
+        return Failover(named_hosts([validate_base_url(params['api_base_url'], 'api_base_url')] + fallbacks))
+    return Failover(agora_hosts(params['region']) + [Host(url, 'regional') for url in fallbacks])
+
+
 def client_from_params(params: dict[str, Any], interruption: Interruption, no_log_values: set[str],
-                       not_found_recheck: float = 0.0, rate_limit: float = 0.0, concurrency: int = 1) -> AgoraClient:
+                       not_found_recheck: float = 0.0, rate_limit: float = 0.0, connections: int = 1) -> AgoraClient:
     """Check the connection options and build the client, or raise AgoraError saying what to fix.
 
-    ``rate_limit`` is requests per second per App ID (0: no pacing); ``concurrency`` the requests in flight at once.
+    ``rate_limit`` is requests per second per App ID (0: no pacing); ``connections`` the requests in flight at once.
     Every form of the secret joins ``no_log_values``, so that Ansible masks it as it masks the option itself.
     """
     customer_id, customer_secret = credentials_from_params(params)
     redactor = Redactor(secret_forms(customer_id, customer_secret))
     no_log_values.update(redactor.values)
-    base_urls = [validate_base_url(params['api_base_url'], 'api_base_url')]
-    base_urls += [validate_base_url(url, 'fallback_base_urls') for url in params['fallback_base_urls']]
+    failover = failover_from_params(params)
     require_range(params['timeout'], 'timeout', TIMEOUT_RANGE, ' seconds')
     policy = policy_from_params(params, not_found_recheck)
     require_range(rate_limit, 'rate_limit', RATE_LIMIT_RANGE, ' requests per second', allow_zero=True)
-    require_range(concurrency, 'concurrency', CONCURRENCY_RANGE)
     runtime = RUNTIME
     sleep = runtime.sleep or interruption.sleep
-    transport = runtime.transport(customer_id, customer_secret, params['validate_certs'],
-                                  max_connections=max(concurrency, 10), hosts=len(base_urls))
+    transport = runtime.transport(customer_id, customer_secret, params['validate_certs'], max_connections=max(connections, 10),
+                                  hosts=len(failover.hosts))
     rate_limiter = RateLimiter(rate_limit, runtime.clock, sleep) if rate_limit else None
-    return AgoraClient(transport, base_urls, params['timeout'], policy, runtime.clock, sleep, rate_limiter, redactor,
+    return AgoraClient(transport, failover, params['timeout'], policy, runtime.clock, sleep, rate_limiter, redactor,
                        interruption.is_set)
+
+
+def check_batch_options(params: dict[str, Any]) -> None:
+    """The options that size a batch, checked before they are used to size it."""
+    require_range(params['rate_limit'], 'rate_limit', RATE_LIMIT_RANGE, ' requests per second', allow_zero=True)
+    if params['concurrency'] is not None:
+        require_range(params['concurrency'], 'concurrency', CONCURRENCY_RANGE)
 
 
 def _identity_value(params: dict[str, Any], key: str) -> str:

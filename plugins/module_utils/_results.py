@@ -61,7 +61,8 @@ def recording_result(recording: Recording, outcome: Outcome, check_mode: bool = 
     verdict = outcome.verdict
     return dict(identity(recording), outcome=RESULT_BY_KIND[verdict.kind].value, upload_status=verdict.upload_status,
                 files=verdict.files, http_status=outcome.http_status, attempts=outcome.attempts,
-                confirmed=not check_mode and is_confirmed(outcome), server_response=verdict.server_response)
+                confirmed=not check_mode and is_confirmed(outcome), api_host=outcome.host,
+                server_response=verdict.server_response)
 
 
 def is_stopped(result: dict[str, Any]) -> bool:
@@ -72,7 +73,8 @@ def is_stopped(result: dict[str, Any]) -> bool:
 def failed_result(recording: Recording, error: AgoraError) -> dict[str, Any]:
     """A recording whose stop failed, in a batch: the same keys, no outcome, and why."""
     return dict(identity(recording), outcome=None, upload_status='unknown', files=[], http_status=error.http_status,
-                attempts=error.attempts, confirmed=False, server_response=None, failed=True, msg=str(error))
+                attempts=error.attempts, confirmed=False, api_host=error.host, server_response=None, failed=True,
+                msg=str(error))
 
 
 def interrupted_result(recording: Recording) -> dict[str, Any]:

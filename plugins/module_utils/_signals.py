@@ -33,6 +33,9 @@ class Interruption:
     def set(self) -> None:
         self._event.set()
 
+    def _on_signal(self, signum: int, frame: object) -> None:
+        self.set()
+
     def sleep(self, seconds: float) -> None:
         self._event.wait(seconds)
 
@@ -43,7 +46,7 @@ class Interruption:
             # Signals reach the main thread only; elsewhere (a test harness) there is nothing to install.
             yield self
             return
-        previous = {number: signal.signal(number, lambda signum, frame: self.set()) for number in self.SIGNALS}
+        previous = {number: signal.signal(number, self._on_signal) for number in self.SIGNALS}
         try:
             yield self
         finally:

@@ -115,11 +115,12 @@ options:
         type: bool
   concurrency:
     description:
-      - With O(recordings), how many requests may be in flight at once, from 1 to 1000. A synchronous stop can take
-        20 seconds while the files upload, so several run side by side.
+      - With O(recordings), how many requests may be in flight at once, from 1 to 1000.
+      - If not set, as many as let every App ID use its whole O(rate_limit) while each synchronous stop takes up to
+        Agora's 20-second upload window (O(rate_limit) x 20 per App ID, so 200 at 10 requests per second), and never
+        more than there are recordings. The rate limit, not the worker count, then sets the pace.
       - Never more than the process can open connections for (its file descriptor limit, raised as far as allowed).
     type: int
-    default: 16
   rate_limit:
     description:
       - Requests per second per App ID, shared by all workers of the task. Agora allows 10 by default and answers
@@ -305,6 +306,11 @@ recording:
       type: int
       returned: success
       sample: 1
+    api_host:
+      description: The base URL whose answer decided the outcome; null if no host answered.
+      type: str
+      returned: success
+      sample: https://api.sd-rtn.com
     confirmed:
       description:
         - Whether Agora's answers settle that the recording no longer runs, so a re-run need not ask again.
@@ -338,6 +344,7 @@ recordings:
       http_status: 200
       attempts: 1
       confirmed: true
+      api_host: https://api.sd-rtn.com
       server_response: {uploadingStatus: uploaded}
       failed: false
 summary:
@@ -384,9 +391,15 @@ ansible_facts:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.agora.cloud_recording.plugins.module_utils._batch import Batch, batch_items, descriptor_budget
+from ansible_collections.agora.cloud_recording.plugins.module_utils._batch import (
+    Batch,
+    batch_items,
+    descriptor_budget,
+    workers_for,
+)
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, AgoraError, Recording
 from ansible_collections.agora.cloud_recording.plugins.module_utils._options import (
+    check_batch_options,
     client_from_params,
     connection_argument_spec,
     load_secret_file,
@@ -429,13 +442,12 @@ class Run:
         result = recording_result(recording, outcome, check_mode)
         return dict(changed=is_stopped(result), recording=result, ansible_facts={'agora_cloud_recording': result})
 
-    def stop_batch(self, client: AgoraClient, items: list) -> dict:
+    def stop_batch(self, client: AgoraClient, items: list, workers: int) -> dict:
         params = self.module.params
         if params['journal'] and not self.module.check_mode:
             self.journal = Journal(params['journal'], client.redactor)
         self.batch = Batch(client, items, self.module.check_mode, self.interruption.is_set,
                            self.journal.record if self.journal else lambda result: None)
-        workers = min(params['concurrency'], descriptor_budget() or params['concurrency'])
         results = self.batch.run(workers)
         summary = summarize(results)
         outcome = dict(changed=any(is_stopped(result) for result in results), recordings=results, summary=summary)
@@ -459,19 +471,21 @@ class Run:
         params = self.module.params
         load_secret_file(params, self.module.no_log_values)
         batch = params['recordings'] is not None
-        items, recording = [], None
+        items, recording, workers = [], None, 1
         if batch:
+            check_batch_options(params)
             items, warnings = batch_items(params['recordings'], params['app_id'], params['async_stop'])
             for warning in warnings:
                 self.module.warn(warning)
             if not items:
                 self.module.warn('recordings is empty: there was nothing to stop.')
+            workers = workers_for(items, params['rate_limit'], params['concurrency'], descriptor_budget())
         else:
             recording = recording_from_params(params)
         client = client_from_params(params, self.interruption, self.module.no_log_values, params['not_found_recheck'],
-                                    params['rate_limit'], params['concurrency'] if batch else 1)
+                                    params['rate_limit'], workers)
         try:
-            return self.stop_batch(client, items) if batch else self.stop_one(client, recording)
+            return self.stop_batch(client, items, workers) if batch else self.stop_one(client, recording)
         finally:
             # Before the result is written: a batch's connections could otherwise hold the descriptors it needs.
             client.close()

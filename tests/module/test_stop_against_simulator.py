@@ -275,7 +275,8 @@ class TestConnectionOptions:
         recording = simulator.seed()
         dead = 'http://127.0.0.1:%d' % free_port()
         result = stop(simulator, recording, api_base_url=dead, fallback_base_urls=[simulator.url])
-        assert (result['recording']['outcome'], result['recording']['attempts']) == ('stopped', 1)
+        assert (result['recording']['outcome'], result['recording']['attempts']) == ('stopped', 2)
+        assert result['recording']['api_host'] == simulator.url
 
 
 @pytest.fixture(scope='module')

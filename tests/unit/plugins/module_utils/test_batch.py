@@ -15,6 +15,7 @@ from agora_fakes import APP_ID, RECORDING, Call, FakeClock, FakeTransport, stopp
 from ansible_collections.agora.cloud_recording.plugins.module_utils import _batch
 from ansible_collections.agora.cloud_recording.plugins.module_utils._batch import Batch, BatchItem, descriptor_budget
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, Recording, RetryPolicy
+from ansible_collections.agora.cloud_recording.plugins.module_utils._failover import Failover, named_hosts
 from ansible_collections.agora.cloud_recording.plugins.module_utils._results import Journal
 from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import Redactor
 from ansible_collections.agora.cloud_recording.plugins.module_utils._signals import Interruption
@@ -33,7 +34,8 @@ def items_of(recordings):
 def client_for(calls):
     clock = FakeClock()
     transport = FakeTransport(calls, clock)
-    return AgoraClient(transport, ['https://api.sd-rtn.com'], 60, RetryPolicy(0, (1.0,)), clock, clock.sleep), transport
+    hosts = Failover(named_hosts(['https://api.sd-rtn.com']))
+    return AgoraClient(transport, hosts, 60, RetryPolicy(0, (1.0,)), clock, clock.sleep), transport
 
 
 def test_app_ids_take_turns_so_one_long_list_does_not_hold_back_another():
@@ -92,6 +94,7 @@ def test_the_soft_descriptor_limit_is_raised_as_far_as_allowed(monkeypatch):
             raised.append(limits)
 
     monkeypatch.setitem(__import__('sys').modules, 'resource', Limits())
+
     def no_proc(path):
         raise OSError('no /proc')
 
@@ -129,3 +132,19 @@ def test_an_interrupted_sleep_returns_at_once():
     timer.start()
     interruption.sleep(10)
     timer.cancel()
+
+
+@pytest.mark.parametrize('per_app, rate, concurrency, budget, workers', [
+    ({APP_ID: 100}, 10.0, None, None, 100),                 # every recording in flight: fewer than 10/s x 20 s
+    ({APP_ID: 300}, 10.0, None, None, 200),                 # one App ID at its full rate while stops take 20 s
+    ({APP_ID: 100, OTHER_APP: 100}, 10.0, None, None, 200),  # each App ID its own share
+    ({APP_ID: 300, OTHER_APP: 300}, 10.0, None, None, 400),
+    ({APP_ID: 300}, 10.0, None, 150, 150),                  # never more than the descriptors allow
+    ({APP_ID: 3000}, 0.0, None, None, 1000),                # no pacing: as many as there are, up to the cap
+    ({APP_ID: 300}, 10.0, 16, None, 16),                    # an explicit concurrency wins
+    ({APP_ID: 5}, 10.0, 16, None, 5),                       # but no more workers than recordings
+])
+def test_the_pool_lets_the_rate_limit_bind(per_app, rate, concurrency, budget, workers):
+    items = [BatchItem(0, recording(number, app_id), False)
+             for app_id, count in per_app.items() for number in range(count)]
+    assert _batch.workers_for(items, rate, concurrency, budget) == workers

@@ -29,12 +29,14 @@ from agora_fakes import (
     answer,
     closed,
     queried,
+    dns_failed,
     refused,
     stopped,
     timed_out,
 )
 from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import Kind
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, AgoraError, RetryPolicy
+from ansible_collections.agora.cloud_recording.plugins.module_utils._failover import Failover, agora_hosts, named_hosts
 from ansible_collections.agora.cloud_recording.plugins.module_utils._rate_limiter import RateLimiter
 from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import NO_SECRETS, Redactor, secret_forms
 from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import Failure, TransportError
@@ -44,11 +46,12 @@ RECORDING_IDENTITY = {'sid': RECORDING.sid, 'resourceId': RECORDING.resource_id}
 
 
 def make_client(calls, retries=3, delays=(1.0, 3.0, 6.0), recheck=0.0, base_urls=(BASE,), rate=None, timeout=60,
-                redactor=NO_SECRETS, cancelled=None):
+                redactor=NO_SECRETS, cancelled=None, region=None):
     clock = FakeClock()
     transport = FakeTransport(list(calls), clock)
     limiter = RateLimiter(rate, clock, clock.sleep) if rate else None
-    client = AgoraClient(transport, list(base_urls), timeout, RetryPolicy(retries, tuple(delays), recheck), clock,
+    hosts = agora_hosts(region) if region is not None else named_hosts(list(base_urls))
+    client = AgoraClient(transport, Failover(hosts), timeout, RetryPolicy(retries, tuple(delays), recheck), clock,
                          clock.sleep, limiter, redactor, cancelled or (lambda: False))
     return client, transport, clock
 
@@ -149,27 +152,44 @@ CASES = [
     Case('query-running', [query_call(queried(5))], decided=(Kind.RUNNING, 'unknown', 200, 1), action='query'),
     Case('query-stop-requested-is-exiting', [query_call(queried(6))], decided=(Kind.EXITING, 'unknown', 200, 1), action='query'),
     Case('query-failure-says-querying', [query_call(GATEWAY_404)], error=('Querying sid %s' % RECORDING.sid,), action='query'),
-    # Base URLs: a connection failure moves on to the next one at once; an HTTP answer never does.
-    Case('fallback-answers-in-the-same-attempt', [stop_call(refused()), stop_call(stopped(), base=FALLBACK, at=0.0)],
-         decided=(Kind.STOPPED, 'uploaded', 200, 1), settings={'base_urls': (BASE, FALLBACK)}),
+    # Named URLs: no answer moves the next attempt to the next URL; an HTTP answer never does.
+    Case('fallback-answers-the-next-attempt', [stop_call(refused()), stop_call(stopped(), base=FALLBACK, at=1.0)],
+         decided=(Kind.STOPPED, 'uploaded', 200, 2), sleeps=[1.0], settings={'base_urls': (BASE, FALLBACK)}),
     Case('no-fallback-on-an-http-answer', [stop_call(UNAVAILABLE), stop_call(stopped(), at=1.0)],
          decided=(Kind.STOPPED, 'uploaded', 200, 2), sleeps=[1.0], settings={'base_urls': (BASE, FALLBACK)}),
-    Case('every-url-failing-is-named', [stop_call(refused()), stop_call(timed_out(5), base=FALLBACK)],
-         error=('could not reach Agora: %s: connection refused; %s: no answer within 5 s' % (BASE, FALLBACK),),
-         settings={'base_urls': (BASE, FALLBACK), 'retries': 0}, attempts=1),
+    Case('named-urls-are-taken-in-turn', [stop_call(refused()), stop_call(timed_out(5), base=FALLBACK),
+                                          stop_call(refused())],
+         error=('could not reach Agora at %s: connection refused' % BASE, 'gave up after 3 attempts'),
+         sleeps=[1.0, 3.0], settings={'base_urls': (BASE, FALLBACK), 'retries': 2}),
+    # Agora's domains (integration guide): the same primary once more, then the other domain after a DNS failure, or a
+    # regional host after any other network failure.
+    Case('agora-dns-failure-walks-primary-alternate-regional',
+         [stop_call(dns_failed(), base=FALLBACK), stop_call(dns_failed(), base=FALLBACK, at=1.0),
+          stop_call(dns_failed(), at=4.0), stop_call(stopped(), base='https://api-us-west-1.agora.io', at=10.0)],
+         decided=(Kind.STOPPED, 'uploaded', 200, 4), sleeps=[1.0, 3.0, 6.0], settings={'region': 'NA'}),
+    Case('agora-network-failure-skips-to-the-regional-host',
+         [stop_call(refused(), base=FALLBACK), stop_call(refused(), base=FALLBACK),
+          stop_call(stopped(), base='https://api-eu-west-1.agora.io')],
+         decided=(Kind.STOPPED, 'uploaded', 200, 3), sleeps=[1.0, 3.0], settings={'region': 'EU'}),
+    Case('agora-cn-starts-on-sd-rtn-and-its-regional-hosts', [stop_call(closed()), stop_call(closed()),
+                                                              stop_call(stopped(), base='https://api-cn-east-1.sd-rtn.com')],
+         decided=(Kind.STOPPED, 'uploaded', 200, 3), sleeps=[1.0, 3.0],
+         settings={'region': 'CN'}),
+    Case('agora-without-region-has-no-regional-host', [stop_call(refused()), stop_call(refused()),
+                                                       stop_call(stopped(), base=FALLBACK)],
+         decided=(Kind.STOPPED, 'uploaded', 200, 3), sleeps=[1.0, 3.0], settings={'region': ''}),
     # After any answer that may follow a stop that took effect, Agora's 404 or code 49 means this run stopped it.
     Case('5xx-json-then-404-means-this-run-stopped-it', [stop_call(answer(504, {'code': 62, 'reason': 'gateway timeout'})),
                                                          stop_call(NOT_FOUND)],
          decided=(Kind.STOPPED, 'unknown', 404, 2), sleeps=[1.0]),
     Case('5xx-html-then-49-means-this-run-stopped-it', [stop_call(answer(502, '<html>Bad Gateway</html>')), stop_call(EXITING)],
          decided=(Kind.STOPPED, 'unknown', 400, 2), sleeps=[1.0]),
-    Case('timeout-then-fallback-49-in-the-same-attempt', [stop_call(timed_out(), takes=60.0),
-                                                          stop_call(EXITING, base=FALLBACK, at=60.0)],
-         decided=(Kind.STOPPED, 'unknown', 400, 1), settings={'base_urls': (BASE, FALLBACK)}),
-    Case('closed-then-fallback-404-in-the-same-attempt', [stop_call(closed()), stop_call(NOT_FOUND, base=FALLBACK)],
-         decided=(Kind.STOPPED, 'unknown', 404, 1), settings={'base_urls': (BASE, FALLBACK)}),
+    Case('timeout-then-fallback-49', [stop_call(timed_out(), takes=60.0), stop_call(EXITING, base=FALLBACK, at=61.0)],
+         decided=(Kind.STOPPED, 'unknown', 400, 2), sleeps=[1.0], settings={'base_urls': (BASE, FALLBACK)}),
+    Case('closed-then-fallback-404', [stop_call(closed()), stop_call(NOT_FOUND, base=FALLBACK)],
+         decided=(Kind.STOPPED, 'unknown', 404, 2), sleeps=[1.0], settings={'base_urls': (BASE, FALLBACK)}),
     Case('refused-then-fallback-404-is-already-stopped', [stop_call(refused()), stop_call(NOT_FOUND, base=FALLBACK)],
-         decided=(Kind.NOT_FOUND, 'unknown', 404, 1), settings={'base_urls': (BASE, FALLBACK)}),
+         decided=(Kind.NOT_FOUND, 'unknown', 404, 2), sleeps=[1.0], settings={'base_urls': (BASE, FALLBACK)}),
     Case('may-have-acted-survives-a-recheck', [stop_call(BACKEND_TIMEOUT), stop_call(NOT_FOUND, at=1.0)],
          decided=(Kind.STOPPED, 'unknown', 404, 2), sleeps=[1.0], settings={'recheck': 90.0}),
     # A 200 that is not Agora's answer is never "stopped".
@@ -209,8 +229,8 @@ def test_decision(case):
 def test_the_url_that_answered_is_kept_for_later_calls():
     client, transport, dummy_clock = make_client([stop_call(refused()), stop_call(stopped(), base=FALLBACK),
                                                   query_call(queried(), base=FALLBACK)], base_urls=(BASE, FALLBACK))
-    client.stop(RECORDING, False)
-    client.query(RECORDING)
+    assert client.stop(RECORDING, False).host == FALLBACK
+    assert client.query(RECORDING).host == FALLBACK
     transport.assert_done()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import time
 
 import pytest
 from ansible.module_utils import basic
@@ -217,6 +218,7 @@ class TestRefusedBeforeAnyRequest:
 
         from ansible_collections.agora.cloud_recording.plugins.module_utils import _options
         monkeypatch.setattr(_options, 'RUNTIME', _options.Runtime(lambda: 0.0, transport, lambda seconds: None))
+
         def exit_json(self, **kwargs):
             raise SystemExit(0)
 
@@ -331,8 +333,15 @@ class TestBatch:
 
 
 def interrupt():
-    """Ctrl-C, as the terminal sends it to the module's process."""
+    """Ctrl-C, as the terminal sends it to the module's process; returns once the module's handler has taken it.
+
+    The signal is handled in the main thread, which may run a moment later than this worker thread.
+    """
     os.kill(os.getpid(), signal.SIGINT)
+    interruption = signal.getsignal(signal.SIGINT).__self__
+    deadline = time.monotonic() + 5
+    while not interruption.is_set() and time.monotonic() < deadline:
+        time.sleep(0.001)
 
 
 class TestInterruptionAndJournal:
