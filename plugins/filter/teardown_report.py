@@ -45,6 +45,14 @@ options:
     description: The App ID of every entry of O(recordings) that names none.
     type: str
     default: ''
+  inventory:
+    description:
+      - The RV(agora.cloud_recording.agora_cloud_recording_info#module:recordings) of a query made just before the
+        teardown. Each recording it covers gets C(before_teardown) (V(starting), V(recording), V(stopping),
+        V(stopped), V(failed), V(unknown), or V(gone) when Agora no longer knew it); the others get null.
+    type: list
+    elements: dict
+    default: []
 author:
   - agora.cloud_recording maintainers (!UNKNOWN)
 '''
@@ -63,13 +71,17 @@ _value:
     recordings:
       description:
         - The recordings, in order, each with C(upload_status_from) (V(this_run), V(previous_report) or
-          V(previous_journal)) and C(skipped).
+          V(previous_journal)), C(skipped) and C(before_teardown).
       type: list
       elements: dict
     summary:
-      description: Counts by outcome, by upload state, of failures and of recordings skipped as confirmed stopped.
+      description:
+        - Counts by outcome, by upload state, of failures and of recordings skipped as confirmed stopped.
+        - With O(inventory), C(before_teardown) counts the states found before the teardown.
       type: dict
 '''
+
+from collections import Counter
 
 from ansible.errors import AnsibleFilterError
 
@@ -97,24 +109,37 @@ def _skipped(earlier: dict) -> dict:
     return dict(entry, outcome='already_stopped', skipped=True, failed=False)
 
 
+def _state_before(found: dict | None) -> str | None:
+    """What the query before the teardown found: a state, ``gone`` (Agora no longer knew it), or ``unknown``."""
+    if found is None:
+        return None
+    if found.get('failed'):
+        return 'unknown'
+    return 'gone' if found.get('exists') is False else found.get('state') or 'unknown'
+
+
 def teardown_report(results: list, previous: list | None = None, journal: list | str | None = None,
-                    recordings: list | None = None, app_id: str = '') -> dict:
+                    recordings: list | None = None, app_id: str = '', inventory: list | None = None) -> dict:
     if not isinstance(results, list) or not all(isinstance(item, dict) for item in results):
         raise AnsibleFilterError('teardown_report expects the recordings list of a batch stop')
     known = earlier_knowledge(previous or [], journal or [])
     this_run = {key_of(result): result for result in results}
     order = unique_keys(recordings, app_id) if recordings is not None else list(this_run)
+    found = {key_of(item): item for item in inventory or [] if isinstance(item, dict)}
     report = []
     for key in order:
         if key in this_run:
-            report.append(_carried_over(this_run[key], known.get(key)))
+            entry = _carried_over(this_run[key], known.get(key))
         elif is_confirmed_stopped(known.get(key)):
-            report.append(_skipped(known[key]))
+            entry = _skipped(known[key])
         else:
             raise AnsibleFilterError('teardown_report: recording sid %s (App ID %s) has neither a result of this run nor '
                                      'an earlier confirmed stop' % (key[1], key[0]))
+        report.append(dict(entry, before_teardown=_state_before(found.get(key))))
     summary = summarize(report)
     summary['skipped'] = sum(1 for item in report if item['skipped'])
+    if found:
+        summary['before_teardown'] = dict(Counter(item['before_teardown'] for item in report if item['before_teardown']))
     return {'recordings': report, 'summary': summary}
 
 

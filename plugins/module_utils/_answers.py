@@ -31,6 +31,11 @@ MAX_JSON_DEPTH = 32
 
 # Query `serverResponse.status` values for a session that is stopping or gone (Agora's query reference).
 QUERY_STATUSES_ENDED = frozenset((6, 7, 8, 20))
+# What each query `status` says of a recording (Agora's query reference: 0 not started, 1 initialised, 2 starting,
+# 3 partially ready, 4 ready, 5 in progress, 6 stop requested, 7 stopped, 8 exits, 20 abnormal exit).
+QUERY_STATES = {0: 'starting', 1: 'starting', 2: 'starting', 3: 'starting', 4: 'starting', 5: 'recording', 6: 'stopping',
+                7: 'stopped', 8: 'stopped', 20: 'failed'}
+RECORDING_STATES = ('starting', 'recording', 'stopping', 'stopped', 'failed', 'unknown')
 
 # What to check, by Agora's error code (status-code reference).
 ADVICE_BY_CODE = {
@@ -231,13 +236,20 @@ def _extension_payload(server_response: dict[str, Any], service_name: str) -> di
     return None
 
 
+def web_recorder(server_response: Any) -> dict[str, Any] | None:
+    """Web recordings: the web recorder's payload (``fileList``, ``onhold``, ``state``), or None for other modes."""
+    if not isinstance(server_response, dict):
+        return None
+    return _extension_payload(server_response, 'web_recorder_service')
+
+
 def extract_files(server_response: Any) -> list[dict[str, Any]]:
     """The recorded files named in a ``serverResponse``, normalized; [] when it names none."""
     if not isinstance(server_response, dict):
         return []
-    web_recorder = _extension_payload(server_response, 'web_recorder_service')
-    if web_recorder is not None:
-        entries = web_recorder.get('fileList')
+    web_payload = _extension_payload(server_response, 'web_recorder_service')
+    if web_payload is not None:
+        entries = web_payload.get('fileList')
         if not isinstance(entries, list):
             return []
         return [_file_entry(item.get('filename', item.get('fileName')), slice_start_time=item.get('sliceStartTime'))

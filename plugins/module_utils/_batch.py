@@ -17,13 +17,11 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, AgoraError, Recording
+from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraError, Recording
 from ansible_collections.agora.cloud_recording.plugins.module_utils._options import recording_from_params
-from ansible_collections.agora.cloud_recording.plugins.module_utils._results import (
-    failed_result,
-    interrupted_result,
-    recording_result,
-)
+
+NOT_ATTEMPTED = ('not attempted: the run was interrupted (SIGINT or SIGTERM) before this recording was tried; it may '
+                 'still be running: run the task again')
 
 # File descriptors kept free for everything but the connections: Python, the module's output, the journal.
 RESERVED_DESCRIPTORS = 64
@@ -40,8 +38,10 @@ class BatchItem:
     async_stop: bool
 
 
-def batch_items(entries: list[dict[str, Any]], app_id: str | None, async_stop: bool) -> tuple[list[BatchItem], list[str]]:
-    """The recordings to stop, in input order, each once; and a warning per duplicate (same App ID and sid).
+def batch_items(entries: list[dict[str, Any]], app_id: str | None, async_stop: bool = False,
+                query_only: bool = False) -> tuple[list[BatchItem], list[str]]:
+    """The recordings to stop (or, ``query_only``, to query), in input order, each once; and a warning per duplicate
+    (same App ID and sid).
 
     Raises AgoraError naming the entry when one is incomplete, before anything is sent.
     """
@@ -51,13 +51,14 @@ def batch_items(entries: list[dict[str, Any]], app_id: str | None, async_stop: b
     for index, entry in enumerate(entries):
         values = dict(entry, app_id=entry.get('app_id') or app_id)
         try:
-            recording = recording_from_params(values)
+            recording = recording_from_params(values, query_only)
         except AgoraError as exc:
             raise AgoraError('recordings[%d]: %s' % (index, exc))
         key = (recording.app_id, recording.sid)
         if key in first_seen:
-            warnings.append('recordings[%d] repeats recordings[%d] (sid %s, App ID %s): it is stopped and reported once.'
-                            % (index, first_seen[key], recording.sid, recording.app_id))
+            warnings.append('recordings[%d] repeats recordings[%d] (sid %s, App ID %s): it is %s and reported once.'
+                            % (index, first_seen[key], recording.sid, recording.app_id,
+                               'queried' if query_only else 'stopped'))
             continue
         first_seen[key] = index
         entry_async = entry.get('async_stop')
@@ -118,17 +119,19 @@ def _interleaved(items: list[BatchItem]) -> list[BatchItem]:
 
 
 class Batch:
-    """Runs every item through the client on ``workers`` threads; results land in input order as each finishes.
+    """Runs every item through ``run_item`` on worker threads; results land in input order as each finishes.
 
-    Once ``cancelled()`` is true no new item starts; the items never started are reported as not attempted. What has
-    been gathered is readable at any time through ``results()``, so an unexpected failure still reports it.
+    A failure (``AgoraError``, or any surprise) becomes that item's ``failure(recording, error)`` result, so one
+    recording never costs the report of the others. Once ``cancelled()`` is true no new item starts; the items never
+    started are reported as not attempted. What has been gathered is readable at any time through ``results()``.
     """
 
-    def __init__(self, client: AgoraClient, items: list[BatchItem], check_mode: bool, cancelled: Callable[[], bool],
+    def __init__(self, items: list[BatchItem], run_item: Callable[[BatchItem], dict[str, Any]],
+                 failure: Callable[[Recording, AgoraError], dict[str, Any]], cancelled: Callable[[], bool],
                  on_result: Callable[[dict[str, Any]], None] = lambda result: None) -> None:
-        self._client = client
         self._items = items
-        self._check_mode = check_mode
+        self._run_item = run_item
+        self._failure = failure
         self._cancelled = cancelled
         self._on_result = on_result
         self._results: list[dict[str, Any] | None] = [None] * len(items)
@@ -153,7 +156,7 @@ class Batch:
     def results(self) -> list[dict[str, Any]]:
         """Every item's result so far, in input order; an item not (yet) finished is reported as not attempted."""
         with self._lock:
-            return [result if result is not None else interrupted_result(item.recording)
+            return [result if result is not None else self._failure(item.recording, AgoraError(NOT_ATTEMPTED))
                     for item, result in zip(self._items, self._results)]
 
     def _next(self) -> BatchItem | None:
@@ -174,15 +177,11 @@ class Batch:
 
     def _run_one(self, item: BatchItem) -> dict[str, Any]:
         try:
-            if self._check_mode:
-                outcome = self._client.query(item.recording)
-            else:
-                outcome = self._client.stop(item.recording, item.async_stop)
-            return dict(recording_result(item.recording, outcome), failed=False)
+            return dict(self._run_item(item), failed=False)
         except AgoraError as exc:
-            return failed_result(item.recording, exc)
+            return self._failure(item.recording, exc)
         except Exception as exc:  # pylint: disable=broad-exception-caught
             # One recording's surprise must not cost the report of all the others.
-            return failed_result(item.recording, AgoraError('unexpected error %s: %s; the recording may still be running: '
+            return self._failure(item.recording, AgoraError('unexpected error %s: %s; the recording may still be running: '
                                                             'run the task again, and report this error'
                                                             % (type(exc).__name__, exc)))

@@ -147,6 +147,13 @@ class AgoraClient:
     def close(self) -> None:
         self._transport.close()
 
+    def __enter__(self) -> 'AgoraClient':
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        # Before the module writes its result: a batch's connections could otherwise hold descriptors it needs.
+        self.close()
+
     def _pause(self, seconds: float) -> None:
         """Wait, unless the run is being interrupted (the sleep given to the client returns early then)."""
         self._sleep(seconds)

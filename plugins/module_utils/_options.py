@@ -57,8 +57,9 @@ DEFAULT_NOT_FOUND_RECHECK = 0
 SECRET_FILE_ENV = 'AGORA_CUSTOMER_SECRET_FILE'
 MODES = ('individual', 'mix', 'web')
 RECORDING_KEYS = ('app_id', 'resource_id', 'sid', 'mode', 'cname', 'uid')
-# The options that name one recording; with ``recordings`` a task names many instead.
+# The options that name one recording; with ``recordings`` a task names many instead. A query needs only the first three.
 SINGLE_RECORDING_OPTIONS = ('resource_id', 'sid', 'mode', 'cname', 'uid')
+QUERY_OPTIONS = ('resource_id', 'sid', 'mode')
 
 
 @dataclass(frozen=True)
@@ -91,15 +92,20 @@ def connection_argument_spec() -> dict[str, dict[str, Any]]:
     )
 
 
-def recording_argument_spec() -> dict[str, dict[str, Any]]:
-    """The options that name one recording, and the batch of many; documented in each module."""
+def recording_argument_spec(query_only: bool = False) -> dict[str, dict[str, Any]]:
+    """The options that name one recording, and the batch of many; documented in each module.
+
+    ``query_only`` (the info module): a query names no channel or uid, so an entry need not either; an entry meant for
+    the stop module (with its ``async_stop``) is taken as it is.
+    """
     entry = dict(
         app_id=dict(type='str'),
         resource_id=dict(type='str', required=True),
         sid=dict(type='str', required=True),
         mode=dict(type='str', required=True, choices=list(MODES)),
-        cname=dict(type='str', required=True),
-        uid=dict(type='raw', required=True),
+        cname=dict(type='str', required=not query_only),
+        uid=dict(type='raw', required=not query_only),
+        async_stop=dict(type='bool'),
     )
     return dict(
         app_id=dict(type='str'),
@@ -115,12 +121,13 @@ def recording_argument_spec() -> dict[str, dict[str, Any]]:
     )
 
 
-def recording_module_kwargs() -> dict[str, Any]:
+def recording_module_kwargs(query_only: bool = False) -> dict[str, Any]:
     """AnsibleModule's rules for one recording or a batch: one or the other, and a single recording whole."""
+    together = QUERY_OPTIONS if query_only else SINGLE_RECORDING_OPTIONS
     return dict(
         mutually_exclusive=[('recordings', option) for option in SINGLE_RECORDING_OPTIONS],
         required_one_of=[('recordings', 'sid')],
-        required_together=[SINGLE_RECORDING_OPTIONS],
+        required_together=[together],
     )
 
 
@@ -298,10 +305,10 @@ def check_batch_options(params: dict[str, Any]) -> None:
         require_range(params['concurrency'], 'concurrency', CONCURRENCY_RANGE)
 
 
-def _identity_value(params: dict[str, Any], key: str) -> str:
+def _identity_value(params: dict[str, Any], key: str, checked: bool = True) -> str:
     """One identifying value as a string; Ansible gives uid as it was written (type raw)."""
     value = params.get(key)
-    if key == 'uid':
+    if key == 'uid' and checked:
         return uid_from_value(value)
     return '' if value is None else str(value)
 
@@ -320,7 +327,7 @@ def uid_from_value(value: Any) -> str:
     return text
 
 
-def _check_identity(values: dict[str, str]) -> None:
+def _check_identity(values: dict[str, str], query_only: bool) -> None:
     """Refuse values Agora cannot have issued: they would reach another endpoint, or read Agora's 404 as "stopped"."""
     checks = (
         ('app_id', APP_ID_PATTERN, 'Agora\'s App ID: 32 hexadecimal digits, as Agora Console shows it'),
@@ -331,7 +338,8 @@ def _check_identity(values: dict[str, str]) -> None:
     for key, pattern, what in checks:
         if not pattern.match(values[key]):
             raise AgoraError('%s must be %s; got %s.' % (key, what, _shown(values[key])))
-    _check_cname(values['cname'], values['mode'])
+    if not query_only:
+        _check_cname(values['cname'], values['mode'])
 
 
 def _check_cname(cname: str, mode: str) -> None:
@@ -345,11 +353,15 @@ def _check_cname(cname: str, mode: str) -> None:
                          '!#$%%&()+-:;<=.>?@[]^_{}|~, ; got %s.' % (CNAME_MAX_BYTES, _shown(cname)))
 
 
-def recording_from_params(params: dict[str, Any]) -> Recording:
-    """The recording a task names, or AgoraError naming the option whose value Agora cannot have issued."""
-    values = {key: _identity_value(params, key) for key in RECORDING_KEYS}
-    empty = [key for key in RECORDING_KEYS if not values[key].strip()]
+def recording_from_params(params: dict[str, Any], query_only: bool = False) -> Recording:
+    """The recording a task names, or AgoraError naming the option whose value Agora cannot have issued.
+
+    ``query_only``: a query's URL names no channel or uid, so cname and uid are taken as they are, or left empty.
+    """
+    values = {key: _identity_value(params, key, checked=not query_only) for key in RECORDING_KEYS}
+    required = [key for key in RECORDING_KEYS if not (query_only and key in ('cname', 'uid'))]
+    empty = [key for key in required if not values[key].strip()]
     if empty:
         raise AgoraError('%s must not be empty; check the variables that fill %s.' % (', '.join(empty), 'them' if len(empty) > 1 else 'it'))
-    _check_identity(values)
+    _check_identity(values, query_only)
     return Recording(**values)

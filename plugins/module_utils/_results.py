@@ -17,7 +17,13 @@ from collections import Counter
 from enum import Enum
 from typing import Any
 
-from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import UPLOAD_STATUSES, Kind
+from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import (
+    QUERY_STATES,
+    RECORDING_STATES,
+    UPLOAD_STATUSES,
+    Kind,
+    web_recorder,
+)
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraError, Outcome, Recording
 from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import Redactor
 
@@ -53,14 +59,20 @@ def is_confirmed(outcome: Outcome) -> bool:
     return kind in (Kind.STOPPED, Kind.EXITING) or (kind == Kind.NOT_FOUND and outcome.rechecked)
 
 
-def recording_result(recording: Recording, outcome: Outcome, check_mode: bool = False) -> dict[str, Any]:
+def recording_result(recording: Recording, outcome: Outcome, check_mode: bool = False,
+                     queried: Outcome | None = None) -> dict[str, Any]:
     """The ``recording`` result and fact: who the recording is, what happened, and where its files stand.
 
     In check mode the verdict comes from ``query``: ``running`` predicts ``stopped``, with the upload still ahead.
+    ``queried``: a query made just before the stop; its files stand in for a stop answer that names none (an
+    asynchronous stop, a 206).
     """
     verdict = outcome.verdict
+    files, files_from = verdict.files, 'stop'
+    if not files and queried is not None and queried.verdict.files:
+        files, files_from = queried.verdict.files, 'query'
     return dict(identity(recording), outcome=RESULT_BY_KIND[verdict.kind].value, upload_status=verdict.upload_status,
-                files=verdict.files, http_status=outcome.http_status, attempts=outcome.attempts,
+                files=files, files_from=files_from, http_status=outcome.http_status, attempts=outcome.attempts,
                 confirmed=not check_mode and is_confirmed(outcome), api_host=outcome.host,
                 server_response=verdict.server_response)
 
@@ -72,15 +84,10 @@ def is_stopped(result: dict[str, Any]) -> bool:
 
 def failed_result(recording: Recording, error: AgoraError) -> dict[str, Any]:
     """A recording whose stop failed, in a batch: the same keys, no outcome, and why."""
-    return dict(identity(recording), outcome=None, upload_status='unknown', files=[], http_status=error.http_status,
+    return dict(identity(recording), outcome=None, upload_status='unknown', files=[], files_from='stop',
+                http_status=error.http_status,
                 attempts=error.attempts, confirmed=False, api_host=error.host, server_response=None, failed=True,
                 msg=str(error))
-
-
-def interrupted_result(recording: Recording) -> dict[str, Any]:
-    """A recording of a batch that was never tried because the run was interrupted."""
-    return failed_result(recording, AgoraError('not attempted: the run was interrupted (SIGINT or SIGTERM) before this '
-                                               'recording was tried; it may still be running: run the task again'))
 
 
 class Journal:
@@ -122,6 +129,45 @@ class Journal:
                 self.error = self.error or 'journal %s could not be written (%s)' % (self.path, exc.strerror)
 
 
+def info_result(recording: Recording, outcome: Outcome) -> dict[str, Any]:
+    """What a query says of a recording, for the info module: whether Agora still knows it, its state and its files."""
+    verdict = outcome.verdict
+    server_response = verdict.server_response or {}
+    exists = verdict.kind != Kind.NOT_FOUND
+    status = server_response.get('status') if exists else None
+    state = QUERY_STATES.get(status, 'unknown') if exists else 'stopped'
+    web = web_recorder(server_response) or {}
+    return dict(_query_identity(recording), exists=exists, state=state,
+                status_code=status if isinstance(status, int) and not isinstance(status, bool) else None,
+                files=verdict.files, slice_start_time=server_response.get('sliceStartTime'), onhold=web.get('onhold'),
+                web_recorder_state=web.get('state'), http_status=outcome.http_status, attempts=outcome.attempts,
+                api_host=outcome.host, server_response=verdict.server_response)
+
+
+def _query_identity(recording: Recording) -> dict[str, Any]:
+    """A query names no channel or uid: the ones given are echoed back, or null."""
+    return dict(identity(recording), cname=recording.cname or None, uid=recording.uid or None)
+
+
+def failed_info_result(recording: Recording, error: AgoraError) -> dict[str, Any]:
+    """A recording that could not be queried, in a batch: the same keys, no state, and why."""
+    return dict(_query_identity(recording), exists=None, state=None, status_code=None, files=[], slice_start_time=None,
+                onhold=None, web_recorder_state=None, http_status=error.http_status, attempts=error.attempts,
+                api_host=error.host, server_response=None, failed=True, msg=str(error))
+
+
+def summarize_states(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts by state, of recordings Agora no longer knows, and of failures; every state present."""
+    done = [result for result in results if not result['failed']]
+    states = Counter(result['state'] for result in done)
+    return {
+        'total': len(results),
+        'state': {name: states[name] for name in RECORDING_STATES},
+        'gone': sum(1 for result in done if not result['exists']),
+        'failed': len(results) - len(done),
+    }
+
+
 def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     """Counts by outcome, by upload state and of failures, every known key present (zero when none)."""
     done = [result for result in results if not result['failed']]
@@ -135,9 +181,11 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def failure_message(results: list[dict[str, Any]], check_mode: bool) -> str:
+def failure_message(results: list[dict[str, Any]], check_mode: bool, queried_only: bool = False) -> str:
     failed = [result for result in results if result['failed']]
-    if check_mode:
+    if queried_only:
+        head = '%d of %d recordings could not be queried (nothing was stopped); the others were. Each failure:'
+    elif check_mode:
         head = '%d of %d recordings could not be checked (check mode: nothing was stopped). Each failure:'
     else:
         head = ('%d of %d recordings could not be stopped; the others were stopped or had stopped already, and a re-run '

@@ -146,6 +146,15 @@ options:
       - A mistyped but well-formed O(sid), or the wrong O(mode), also answers 404; no re-check can tell those apart.
     type: int
     default: 0
+  query_files:
+    description:
+      - Query each recording just before stopping it, and when the stop answer names no files (an asynchronous stop,
+        or a 206 past Agora's 20-second upload window), return the files the query saw, with C(files_from=query).
+        Agora's integration guide recommends this, as Agora forgets a recording once it has stopped.
+      - If not set, on for a recording stopped with O(async_stop) (the task's or the entry's), off otherwise.
+      - The query counts against O(rate_limit) like any request; a query that fails does not hold the stop back.
+      - Not in check mode, which queries anyway.
+    type: bool
   journal:
     description:
       - With O(recordings), a file to which each recording's result is appended as one JSON line as soon as it is
@@ -296,6 +305,13 @@ recording:
           mixed_all_user: true
           is_playable: true
           slice_start_time: 1732600000000
+    files_from:
+      description:
+        - V(stop) when RV(recording.files) come from the stop answer (or no query saw any), V(query) when they come
+          from the query made just before the stop (see O(query_files)).
+      type: str
+      returned: success
+      sample: stop
     http_status:
       description: HTTP status of the answer that decided the outcome; null if it was decided without one.
       type: int
@@ -341,6 +357,7 @@ recordings:
       outcome: stopped
       upload_status: uploaded
       files: []
+      files_from: stop
       http_status: 200
       attempts: 1
       confirmed: true
@@ -389,132 +406,78 @@ ansible_facts:
       returned: success, with O(recordings)
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.agora.cloud_recording.plugins.module_utils._batch import (
-    Batch,
-    batch_items,
-    descriptor_budget,
-    workers_for,
-)
-from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, AgoraError, Recording
+from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, AgoraError, Outcome, Recording
 from ansible_collections.agora.cloud_recording.plugins.module_utils._options import (
-    check_batch_options,
-    client_from_params,
     connection_argument_spec,
-    load_secret_file,
     recording_argument_spec,
     recording_from_params,
     recording_module_kwargs,
 )
 from ansible_collections.agora.cloud_recording.plugins.module_utils._results import (
     Journal,
+    failed_result,
     failure_message,
     is_stopped,
     recording_result,
     summarize,
 )
-from ansible_collections.agora.cloud_recording.plugins.module_utils._signals import Interruption
-from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.agora.cloud_recording.plugins.module_utils._runner import Run, run_guarded
 
 
 def argument_spec() -> dict:
     spec = connection_argument_spec()
     spec.update(recording_argument_spec())
-    spec['recordings']['options']['async_stop'] = dict(type='bool')
-    spec.update(async_stop=dict(type='bool', default=False), journal=dict(type='path'))
+    spec.update(async_stop=dict(type='bool', default=False), query_files=dict(type='bool'), journal=dict(type='path'))
     return spec
 
 
-class Run:
-    """One run of the module: what it has learned so far, so that a failure at any point still reports it."""
+def query_before_stop(client: AgoraClient, recording: Recording) -> Outcome | None:
+    """The files a query sees just before the stop, for a stop answer that will name none; None if it cannot say."""
+    try:
+        return client.query(recording)
+    except AgoraError:
+        return None  # the stop decides; a query that fails must not hold it back
 
-    def __init__(self, module: AnsibleModule, interruption: Interruption) -> None:
-        self.module = module
-        self.interruption = interruption
-        self.batch: Batch | None = None
-        self.journal: Journal | None = None
 
-    def stop_one(self, client: AgoraClient, recording: Recording) -> dict:
-        params = self.module.params
-        check_mode = self.module.check_mode
-        outcome = client.query(recording) if check_mode else client.stop(recording, params['async_stop'])
-        result = recording_result(recording, outcome, check_mode)
-        return dict(changed=is_stopped(result), recording=result, ansible_facts={'agora_cloud_recording': result})
+def stop(run: Run, client: AgoraClient, recording: Recording, async_stop: bool) -> dict:
+    """Stop one recording (in check mode: query it) and shape its result."""
+    if run.module.check_mode:
+        return recording_result(recording, client.query(recording), check_mode=True)
+    query_files = run.params['query_files']
+    queried = query_before_stop(client, recording) if (async_stop if query_files is None else query_files) else None
+    return recording_result(recording, client.stop(recording, async_stop), queried=queried)
 
-    def stop_batch(self, client: AgoraClient, items: list, workers: int) -> dict:
-        params = self.module.params
-        if params['journal'] and not self.module.check_mode:
-            self.journal = Journal(params['journal'], client.redactor)
-        self.batch = Batch(client, items, self.module.check_mode, self.interruption.is_set,
-                           self.journal.record if self.journal else lambda result: None)
-        results = self.batch.run(workers)
-        summary = summarize(results)
-        outcome = dict(changed=any(is_stopped(result) for result in results), recordings=results, summary=summary)
-        if summary['failed']:
-            return dict(outcome, failed=True, msg=failure_message(results, self.module.check_mode))
-        return dict(outcome, ansible_facts={'agora_cloud_recordings': results, 'agora_cloud_recording_summary': summary})
 
-    def gathered(self) -> dict:
-        """What a batch has found so far, for a failure that cuts it short; never fails itself."""
-        if self.batch is None:
-            return {}
-        results = self.batch.results()
-        gathered = dict(changed=any(is_stopped(result) for result in results), recordings=results)
+def stop_batch(run: Run) -> dict:
+    items, workers = run.batch_items()
+    with run.client(workers) as client:
+        journal = Journal(run.params['journal'], client.redactor) if run.params['journal'] and not run.module.check_mode else None
         try:
-            gathered['summary'] = summarize(results)
-        except Exception:  # pylint: disable=broad-exception-caught
-            pass  # the recordings themselves are what must not be lost
-        return gathered
-
-    def execute(self) -> dict:
-        params = self.module.params
-        load_secret_file(params, self.module.no_log_values)
-        batch = params['recordings'] is not None
-        items, recording, workers = [], None, 1
-        if batch:
-            check_batch_options(params)
-            items, warnings = batch_items(params['recordings'], params['app_id'], params['async_stop'])
-            for warning in warnings:
-                self.module.warn(warning)
-            if not items:
-                self.module.warn('recordings is empty: there was nothing to stop.')
-            workers = workers_for(items, params['rate_limit'], params['concurrency'], descriptor_budget())
-        else:
-            recording = recording_from_params(params)
-        client = client_from_params(params, self.interruption, self.module.no_log_values, params['not_found_recheck'],
-                                    params['rate_limit'], workers)
-        try:
-            return self.stop_batch(client, items, workers) if batch else self.stop_one(client, recording)
+            results = run.run_batch(items, workers, lambda item: stop(run, client, item.recording, item.async_stop),
+                                    failed_result, journal.record if journal else lambda result: None)
         finally:
-            # Before the result is written: a batch's connections could otherwise hold the descriptors it needs.
-            client.close()
-            if self.journal is not None:
-                self.journal.close()
-                if self.journal.error:
-                    self.module.warn(self.journal.error)
+            if journal is not None:
+                journal.close()
+                if journal.error:
+                    run.module.warn(journal.error)
+    return run.batch_result(results, failure_message(results, run.module.check_mode),
+                            {'recordings': 'agora_cloud_recordings', 'summary': 'agora_cloud_recording_summary'})
+
+
+def execute(run: Run) -> dict:
+    if run.params['recordings'] is not None:
+        return stop_batch(run)
+    recording = recording_from_params(run.params)
+    with run.client() as client:
+        result = stop(run, client, recording, run.params['async_stop'])
+    return dict(changed=is_stopped(result), recording=result, ansible_facts={'agora_cloud_recording': result})
 
 
 def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True, **recording_module_kwargs())
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-
-    interruption = Interruption()
-    run = Run(module, interruption)
-    with interruption.handling():
-        try:
-            result = run.execute()
-        except AgoraError as exc:
-            result = dict(run.gathered(), failed=True, msg=str(exc), http_status=exc.http_status, attempts=exc.attempts)
-        except Exception as exc:  # pylint: disable=broad-exception-caught
-            # The boundary: nothing reaches the user as a Python traceback, and what was learned is still reported.
-            result = dict(run.gathered(), failed=True,
-                          msg='Unexpected error (%s: %s). Recordings may still be running: run the task again, and '
-                              'report this error.' % (type(exc).__name__, exc))
-    if result.pop('failed', False):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    run_guarded(module, execute, summarize, is_stopped)
 
 
 if __name__ == '__main__':

@@ -348,3 +348,11 @@ class TestBrokenAnswers:
         simulator.add_fault(Fault(status=200, body={'serverResponse': {}}, truncate=True, after=True, action='stop'))
         rec = stop(simulator, recording)['recording']
         assert (rec['outcome'], rec['upload_status'], rec['http_status']) == ('stopped', 'unknown', 404)
+
+
+class TestKeepingTheFileList:
+    def test_an_async_stop_returns_the_files_its_query_saw(self, simulator):
+        recording = simulator.seed(mode='individual')
+        rec = stop(simulator, recording, async_stop=True)['recording']
+        assert (rec['outcome'], rec['upload_status'], rec['files_from'], len(rec['files'])) == ('stopped', 'pending', 'query', 4)
+        assert [request.method for request in simulator.received] == ['GET', 'POST']

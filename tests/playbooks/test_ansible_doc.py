@@ -33,8 +33,11 @@ def documented(collections_path, tmp_path, plugin_type, name):
     return json.loads(ansible_doc(collections_path, tmp_path, '--json', '-t', plugin_type, name))[name]
 
 
-def test_module_page_shows_every_option_example_and_result(collections_path, tmp_path):
-    name = 'agora.cloud_recording.agora_cloud_recording_stop'
+@pytest.mark.parametrize('name, results', [
+    ('agora.cloud_recording.agora_cloud_recording_stop', {'recording', 'recordings', 'summary'}),
+    ('agora.cloud_recording.agora_cloud_recording_info', {'recording', 'recordings', 'summary'}),
+])
+def test_module_page_shows_every_option_example_and_result(collections_path, tmp_path, name, results):
     data = documented(collections_path, tmp_path, 'module', name)
     text = ansible_doc(collections_path, tmp_path, name)
     for heading in ('OPTIONS', 'ATTRIBUTES', 'EXAMPLES', 'RETURN VALUES'):
@@ -44,15 +47,17 @@ def test_module_page_shows_every_option_example_and_result(collections_path, tmp
     assert {'app_id', 'customer_secret', 'recordings', 'rate_limit'} <= set(options)
     # without colour, ansible-doc starts each option and result with '=' (required) or '-' (optional)
     assert [option for option in options if not re.search(r'^[-=] %s ' % option, text, re.M)] == []
-    results = data['return']
-    assert {'recording', 'recordings', 'summary'} <= set(results)
-    assert [key for key in results if not re.search(r'^[-=] %s ' % key, text, re.M)] == []
+    returned = data['return']
+    assert results <= set(returned)
+    assert [key for key in returned if not re.search(r'^[-=] %s ' % key, text, re.M)] == []
     assert data['examples'].strip().splitlines()[0] in text
 
 
 @pytest.mark.parametrize('plugin_type,name,expected', [
     ('role', 'agora.cloud_recording.recording_teardown', 'recording_teardown_require_upload'),
     ('filter', 'agora.cloud_recording.teardown_report', 'previous'),
+    ('filter', 'agora.cloud_recording.teardown_pending', 'journal'),
+    ('filter', 'agora.cloud_recording.recordings_export', 'path'),
 ])
 def test_role_and_filter_pages_render(collections_path, tmp_path, plugin_type, name, expected):
     text = ansible_doc(collections_path, tmp_path, '-t', plugin_type, name)

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 
 from agora_test_support import CUSTOMER_ID, CUSTOMER_SECRET, REPO_ROOT
@@ -142,3 +143,22 @@ def test_teardown_role_refuses_bad_input_before_anything_runs(collections_path, 
                           env=teardown_env(simulator), expect_failure=True)
     assert 'recording_teardown_concurrency' in output
     assert simulator.received == [] and not os.path.exists(tmp_path / 'report')
+
+
+def test_teardown_role_takes_stock_before_it_stops(collections_path, tmp_path, simulator):
+    running, gone = simulator.seed(mode='mix'), simulator.seed(state='ended')
+    stopping = simulator.seed()
+    stopping.state, stopping.exit_until = 'exiting', time.monotonic() + 600
+    report_dir = str(tmp_path / 'report')
+    extra_vars = {'recording_teardown_report_dir': report_dir, 'recording_teardown_inventory': True,
+                  'recording_teardown_not_found_recheck': 0,
+                  'recording_teardown_recordings': [item.describe() for item in (running, stopping, gone)]}
+    run_playbook(collections_path, tmp_path, os.path.join(HERE, 'teardown_role.yml'), extra_vars, env=teardown_env(simulator))
+    report, summary = read_report(report_dir)
+    assert [item['before_teardown'] for item in report['recordings']] == ['recording', 'stopping', 'gone']
+    assert report['summary']['before_teardown'] == {'recording': 1, 'stopping': 1, 'gone': 1}
+    assert 'Before the teardown:' in summary and 'recording 1' in ' '.join(summary.split())
+    # Every query went before the first stop, and only the running recording was stopped now.
+    methods = [request.method for request in simulator.received]
+    assert methods[:3] == ['GET'] * 3 and set(methods[3:]) == {'POST'}
+    assert [item['outcome'] for item in report['recordings']] == ['stopped', 'already_stopped', 'already_stopped']

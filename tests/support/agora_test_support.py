@@ -18,6 +18,7 @@ from typing import Any
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODULE = os.path.join(REPO_ROOT, 'plugins', 'modules', 'agora_cloud_recording_stop.py')
+INFO_MODULE = os.path.join(REPO_ROOT, 'plugins', 'modules', 'agora_cloud_recording_info.py')
 SIMULATOR = os.path.join(REPO_ROOT, 'tests', 'simulator', 'agora_simulator.py')
 
 CUSTOMER_ID = 'test-customer-id'
@@ -43,7 +44,8 @@ def _collections_root() -> str:
 COLLECTIONS_ROOT = _collections_root()
 
 
-def start_module(args: dict[str, Any], check_mode: bool = False, env: dict[str, str] | None = None) -> subprocess.Popen:
+def start_module(args: dict[str, Any], check_mode: bool = False, env: dict[str, str] | None = None,
+                 module: str = MODULE) -> subprocess.Popen:
     """Start the module in its own process, as Ansible runs it (its arguments as JSON)."""
     module_args = dict(args)
     if check_mode:
@@ -58,7 +60,7 @@ def start_module(args: dict[str, Any], check_mode: bool = False, env: dict[str, 
     # Ansible hands a module its arguments in a file named on the command line; the file goes once the module has read it.
     with tempfile.NamedTemporaryFile('w', suffix='.json', delete=False) as handle:
         json.dump({'ANSIBLE_MODULE_ARGS': module_args}, handle)
-    proc = subprocess.Popen([sys.executable, MODULE, handle.name], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    proc = subprocess.Popen([sys.executable, module, handle.name], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=child_env)
     proc.args_file = handle.name  # type: ignore[attr-defined]
     return proc
@@ -79,9 +81,10 @@ def module_result(proc: subprocess.Popen, timeout: float = 120) -> dict[str, Any
     return json.loads(stdout)
 
 
-def run_module(args: dict[str, Any], check_mode: bool = False, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run the module in its own process and return its result (see ``module_result`` for what is checked)."""
-    return module_result(start_module(args, check_mode, env))
+def run_module(args: dict[str, Any], check_mode: bool = False, env: dict[str, str] | None = None,
+               module: str = MODULE) -> dict[str, Any]:
+    """Run a module (the stop module unless told) in its own process and return its result (see ``module_result``)."""
+    return module_result(start_module(args, check_mode, env, module))
 
 
 def install_collection(workdir: str) -> str:
@@ -135,11 +138,10 @@ class SimulatorProcess:
     def resolver_env(self, pythonpath: str | None = None) -> dict[str, str]:
         """Environment for a child process in which the simulator's domain names resolve to its loopback ports
         (``dns`` ones fail, every other name fails): see tests/support/loopback_resolver/README.md."""
-        mapping = {name: (None if item.get('behaviour') == 'dns' else item['port'])
-                   for name, item in self.domains.items() if name}
-        resolver = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'loopback_resolver')
-        return {'PYTHONPATH': os.pathsep.join(filter(None, [resolver, pythonpath])),
-                'AGORA_TEST_RESOLVE': json.dumps(mapping)}
+        # tests/support (this file's directory) is on sys.path wherever this module was imported from it.
+        from loopback_resolver.resolver_env import resolve_map, resolver_env  # pylint: disable=import-outside-toplevel
+
+        return resolver_env(resolve_map(self.domains), pythonpath)
 
     def finish(self) -> dict[str, Any]:
         """Stop the simulator; return its request counts (see AgoraSimulator.stats)."""

@@ -124,3 +124,13 @@ class TestExport:
         monkeypatch.setattr(display.Display, 'warning', lambda self, message, *args, **kwargs: warnings.append(message))
         assert recordings_export('recordings: []', '/x/rec.yml') == []
         assert warnings == ['/x/rec.yml holds an empty list of recordings: there is nothing to stop from it.']
+
+
+def test_the_inventory_before_the_teardown_is_kept_per_recording():
+    inventory = [{'app_id': 'app', 'sid': 'a', 'exists': True, 'state': 'recording'},
+                 {'app_id': 'app', 'sid': 'b', 'exists': False, 'state': 'stopped'},
+                 {'app_id': 'app', 'sid': 'c', 'failed': True, 'state': None}]
+    report = teardown_report([result(sid) for sid in 'abcd'], inventory=inventory)
+    assert [item['before_teardown'] for item in report['recordings']] == ['recording', 'gone', 'unknown', None]
+    assert report['summary']['before_teardown'] == {'recording': 1, 'gone': 1, 'unknown': 1}
+    assert 'before_teardown' not in teardown_report([result('a')])['summary']

@@ -16,7 +16,7 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils import _batc
 from ansible_collections.agora.cloud_recording.plugins.module_utils._batch import Batch, BatchItem, descriptor_budget
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, Recording, RetryPolicy
 from ansible_collections.agora.cloud_recording.plugins.module_utils._failover import Failover, named_hosts
-from ansible_collections.agora.cloud_recording.plugins.module_utils._results import Journal
+from ansible_collections.agora.cloud_recording.plugins.module_utils._results import Journal, failed_result, recording_result
 from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import Redactor
 from ansible_collections.agora.cloud_recording.plugins.module_utils._signals import Interruption
 
@@ -38,11 +38,16 @@ def client_for(calls):
     return AgoraClient(transport, hosts, 60, RetryPolicy(0, (1.0,)), clock, clock.sleep), transport
 
 
+def batch_of(client, recordings):
+    return Batch(items_of(recordings), lambda item: recording_result(item.recording, client.stop(item.recording, False)),
+                 failed_result, lambda: False)
+
+
 def test_app_ids_take_turns_so_one_long_list_does_not_hold_back_another():
     recordings = [recording(1), recording(2), recording(3), recording(4, OTHER_APP), recording(5, OTHER_APP)]
     calls = [Call('POST', recordings[index].path('stop'), stopped(recording=recordings[index])) for index in (0, 3, 1, 4, 2)]
     client, transport = client_for(calls)
-    results = Batch(client, items_of(recordings), False, lambda: False).run(1)
+    results = batch_of(client, recordings).run(1)
     transport.assert_done()
     assert [result['sid'] for result in results] == [item.sid for item in recordings]
 
@@ -55,7 +60,7 @@ def test_when_no_thread_can_start_the_caller_does_the_work(monkeypatch):
         raise RuntimeError("can't start new thread")
 
     monkeypatch.setattr(threading.Thread, 'start', refuse)
-    results = Batch(client, items_of(recordings), False, lambda: False).run(8)
+    results = batch_of(client, recordings).run(8)
     transport.assert_done()
     assert [result['outcome'] for result in results] == ['stopped', 'stopped']
 

@@ -304,7 +304,8 @@ class TestBatch:
     def test_task_app_id_and_async_stop_apply_unless_an_entry_overrides_them(self, monkeypatch):
         own_app = 'fedcba9876543210fedcba9876543210'
         first, second = other(1), other(2, app_id=own_app)
-        calls = [Call('POST', first.path('stop'), answer(200, {'sid': first.sid}),
+        calls = [Call('GET', first.path('query'), queried(recording=first)),
+                 Call('POST', first.path('stop'), answer(200, {'sid': first.sid}),
                       body={'cname': first.cname, 'uid': first.uid, 'clientRequest': {'async_stop': True}}),
                  Call('POST', second.path('stop'), stopped(recording=second),
                       body={'cname': second.cname, 'uid': second.uid, 'clientRequest': {'async_stop': False}})]
@@ -317,16 +318,16 @@ class TestBatch:
         first, second = other(1), other(2)
         calls = [Call('POST', first.path('stop'), stopped(recording=first)),
                  Call('POST', second.path('stop'), stopped(recording=second))]
-        from ansible_collections.agora.cloud_recording.plugins.module_utils import _batch
+        from ansible_collections.agora.cloud_recording.plugins.modules import agora_cloud_recording_stop as module
 
-        real = _batch.recording_result
+        real = module.recording_result
 
-        def surprising(recording, outcome):
+        def surprising(recording, outcome, **kwargs):
             if recording.sid == second.sid:
                 raise KeyError('surprise')
-            return real(recording, outcome)
+            return real(recording, outcome, **kwargs)
 
-        monkeypatch.setattr(_batch, 'recording_result', surprising)
+        monkeypatch.setattr(module, 'recording_result', surprising)
         result = run(batch([entry(first), entry(second)], concurrency=1), calls, monkeypatch).result
         assert result['failed'] is True and result['recordings'][0]['outcome'] == 'stopped'
         assert 'unexpected error KeyError' in result['recordings'][1]['msg'] and 'report this error' in result['recordings'][1]['msg']
@@ -413,3 +414,38 @@ class TestBoundary:
                  Call('POST', third.path('stop'), answer(400, {'code': 49, 'reason': 'repeated stop'}))]
         result = run(batch([entry(item) for item in (first, second, third)], concurrency=1), calls, monkeypatch).result
         assert [item['confirmed'] for item in result['recordings']] == [True, False, True]
+
+
+def query_with_files(recording=RECORDING):
+    so_far = {'fileName': 'so-far.m3u8', 'trackType': 'audio_and_video', 'uid': '0', 'mixedAllUser': True,
+              'isPlayable': True, 'sliceStartTime': 1}
+    return answer(200, {'resourceId': recording.resource_id, 'sid': recording.sid,
+                        'serverResponse': {'status': 5, 'fileListMode': 'json', 'fileList': [so_far]}})
+
+
+class TestKeepingTheFileList:
+    def test_an_async_stop_returns_the_files_its_query_saw(self, monkeypatch):
+        calls = [Call('GET', QUERY, query_with_files()), Call('POST', STOP, answer(200, {'sid': RECORDING.sid}))]
+        rec = run(single(async_stop=True), calls, monkeypatch).result['recording']
+        assert (rec['upload_status'], rec['files_from'], [item['filename'] for item in rec['files']]) == (
+            'pending', 'query', ['so-far.m3u8'])
+
+    def test_a_206_past_the_upload_window_returns_the_files_its_query_saw(self, monkeypatch):
+        past_window = answer(206, {'sid': RECORDING.sid, 'resourceId': RECORDING.resource_id, 'code': 50})
+        calls = [Call('GET', QUERY, query_with_files()), Call('POST', STOP, past_window)]
+        rec = run(single(query_files=True), calls, monkeypatch).result['recording']
+        assert (rec['upload_status'], rec['files_from'], len(rec['files'])) == ('pending', 'query', 1)
+
+    def test_files_in_the_stop_answer_win(self, monkeypatch):
+        rec = run(single(query_files=True), [Call('GET', QUERY, query_with_files()), Call('POST', STOP, stopped())],
+                  monkeypatch).result['recording']
+        assert (rec['files_from'], rec['files'][0]['filename']) == ('stop', '%s_main-stage_0.mp4' % RECORDING.sid)
+
+    def test_a_failing_query_does_not_hold_the_stop_back(self, monkeypatch):
+        calls = [Call('GET', QUERY, GATEWAY_404), Call('POST', STOP, answer(200, {'sid': RECORDING.sid}))]
+        rec = run(single(async_stop=True), calls, monkeypatch).result['recording']
+        assert (rec['outcome'], rec['files_from'], rec['files']) == ('stopped', 'stop', [])
+
+    def test_off_by_default_for_a_synchronous_stop_and_when_turned_off(self, monkeypatch):
+        run(single(), [Call('POST', STOP, stopped())], monkeypatch)
+        run(single(async_stop=True, query_files=False), [Call('POST', STOP, answer(200, {'sid': RECORDING.sid}))], monkeypatch)
