@@ -11,22 +11,25 @@ echo "== Building and installing the collection as a user would"
 (cd "$root" && "$venv/bin/ansible-galaxy" collection build --force --output-path "$work" >/dev/null)
 ANSIBLE_COLLECTIONS_PATH="$work/collections" "$venv/bin/ansible-galaxy" collection install --force -p "$work/collections" "$work"/agora-cloud_recording-*.tar.gz >/dev/null
 
-echo "== Starting the Agora simulator on loopback (channel empty-hall has nobody publishing)"
+echo "== Starting the Agora simulator on loopback: HTTPS with a CA of its own, synchronous stops that take 2 to 5 s"
+echo "   while the files upload, and channel empty-hall has nobody publishing"
 "$venv/bin/python" "$root/tests/simulator/agora_simulator.py" --port 0 --lifetime 600 \
-  --customer-id demo-customer-id --customer-secret demo-customer-secret \
+  --customer-id demo-customer-id --customer-secret demo-customer-secret --tls --upload-time 2-5 --random-seed 7 \
   --empty-channel empty-hall --ready-file "$work/simulator.json" >/dev/null &
 simulator_pid=$!
 trap 'kill "$simulator_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do [ -s "$work/simulator.json" ] && break; sleep 0.1; done
 url=$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$work/simulator.json")
-echo "   simulator at $url"
+ca=$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["ca_bundle"])' "$work/simulator.json")
+echo "   simulator at $url (certificate verified against $ca)"
 
 export ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_PYTHON_INTERPRETER="$venv/bin/python"
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_NOCOLOR=1
 export AGORA_CUSTOMER_ID=demo-customer-id AGORA_CUSTOMER_SECRET=demo-customer-secret AGORA_API_BASE_URL="$url"
+export REQUESTS_CA_BUNDLE="$ca"   # the module verifies the simulator's certificate as it would Agora's
 
 echo "== Starting four recordings, as the event's application would"
-"$venv/bin/ansible-playbook" "$root/examples/start_recordings.yml" -e simulator_url="$url" \
+"$venv/bin/ansible-playbook" "$root/examples/start_recordings.yml" -e simulator_url="$url" -e ca_path="$ca" \
   -e export_file="$work/recordings.yml" | grep -E '^(PLAY RECAP|localhost)'
 
 echo "== Teardown, first run: every recording is stopped (changed)"

@@ -124,3 +124,18 @@ def test_sigterm_midway_reports_every_recording_and_starts_no_new_stop(tmp_path)
             assert item['msg'].startswith('not attempted: the run was interrupted')
     assert len(journal.read_text().splitlines()) == sent
     assert json.loads(journal.read_text().splitlines()[0])['outcome'] == 'stopped'
+
+
+def test_a_process_that_may_open_few_files_still_stops_everything_and_reports():
+    """With 128 file descriptors at most, a batch that would keep 150 connections open sizes itself down instead."""
+    sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, latency=0.2).start()
+    try:
+        recordings = [entry(sim.seed()) for dummy in range(150)]
+        result = module_result(start_module(batch_args(sim, recordings, rate_limit=0), max_files=128))
+        stats = sim.stats()
+    finally:
+        sim.stop()
+    assert result['summary']['outcome']['stopped'] == 150 and result['summary']['failed'] == 0
+    # No connection failed for want of a descriptor (those would have been retried), and requests did overlap.
+    assert {item['attempts'] for item in result['recordings']} == {1}
+    assert 1 < stats['max_in_flight'] < 128

@@ -45,8 +45,11 @@ COLLECTIONS_ROOT = _collections_root()
 
 
 def start_module(args: dict[str, Any], check_mode: bool = False, env: dict[str, str] | None = None,
-                 module: str = MODULE) -> subprocess.Popen:
-    """Start the module in its own process, as Ansible runs it (its arguments as JSON)."""
+                 module: str = MODULE, max_files: int | None = None) -> subprocess.Popen:
+    """Start the module in its own process, as Ansible runs it (its arguments as JSON).
+
+    ``max_files``: the most file descriptors the process may open (soft and hard limit), set by the shell.
+    """
     module_args = dict(args)
     if check_mode:
         module_args['_ansible_check_mode'] = True
@@ -60,8 +63,10 @@ def start_module(args: dict[str, Any], check_mode: bool = False, env: dict[str, 
     # Ansible hands a module its arguments in a file named on the command line; the file goes once the module has read it.
     with tempfile.NamedTemporaryFile('w', suffix='.json', delete=False) as handle:
         json.dump({'ANSIBLE_MODULE_ARGS': module_args}, handle)
-    proc = subprocess.Popen([sys.executable, module, handle.name], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=child_env)
+    command = [sys.executable, module, handle.name]
+    if max_files is not None:
+        command = ['/bin/sh', '-c', 'ulimit -n %d && exec "$@"' % max_files, 'sh', *command]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env)
     proc.args_file = handle.name  # type: ignore[attr-defined]
     return proc
 
