@@ -94,7 +94,9 @@ test-docs: $(VENV)/.installed
 docs: $(VENV)/.installed
 	scripts/docs.sh $(VENV)
 
-# Timings for docs/performance.md (about 20 minutes): writes build/benchmark.json and prints the table.
+# Timings for docs/performance.md (about 40 minutes): the classic 200 ms table and the realistic one (HTTPS to Agora's
+# domain names through a loopback resolver, uploads of 2-20 s, 10 req/s per App ID, module defaults); writes
+# build/benchmark.json and prints both tables. One part alone: add --classic or --realistic.
 benchmark: $(VENV)/.installed
 	$(VENV)/bin/python benchmarks/teardown.py --runs 3 --loop-runs 1 --output build/benchmark.json
 

@@ -546,16 +546,37 @@ class AgoraSimulator:
 
     def stats(self) -> dict[str, Any]:
         """Counts for benchmarks: requests, 429s, stops, recordings still running, requests per domain, the most
-        requests handled at once, and per App ID the most requests answered in any sliding one-second window."""
+        requests handled at once, per App ID the most requests answered in any sliding one-second window;
+        ``slowest_upload``: the longest upload time (seconds) among the recordings a stop stopped while somebody
+        published (0.0 when none was); ``request_span``: per App ID, the seconds from its first request received to its
+        last (429s included: the pace a client kept); ``busy_seconds``: from the first request received to the last
+        answer sent (0.0 before any answer), the part of a run the server saw."""
         with self._lock:
             still = sum(1 for item in self._recordings.values() if self._current_state(item) == 'recording')
             per_domain = collections.Counter(item.domain for item in self.received)
+            # A stop that started an upload set upload_until (a monotonic time, never 0); idle exits and stops in an
+            # empty channel upload nothing.
+            slowest_upload = max((item.upload_seconds for item in self._recordings.values() if item.upload_until), default=0.0)
+            arrivals: dict[str, list[float]] = collections.defaultdict(list)
+            for item in self.received:
+                route = _route(item.method, item.path.split('?', 1)[0])
+                if route is not None:
+                    arrivals[route[1]['app_id']].append(item.time)
+            first_received = min((item.time for item in self.received), default=None)
         with self._stats_lock:
             busiest = {app_id: _busiest_second(times) for app_id, times in self._answered.items()}
             max_in_flight = self._max_in_flight
+            last_answer = max((moment for times in self._answered.values() for moment in times), default=None)
+        busy = 0.0
+        if first_received is not None and last_answer is not None:
+            # Received times are wall-clock (time.time), answers monotonic: the last answer goes onto the wall clock.
+            busy = max(0.0, time.time() - (time.monotonic() - last_answer) - first_received)
         return {'requests': len(self.received), 'rate_limited': self.rate_limited, 'stops': len(self.requests_for('stop')),
                 'still_recording': still, 'max_in_flight': max_in_flight,
-                'domains': {name: per_domain.get(name, 0) for name in self._domains}, 'busiest_second': busiest}
+                'domains': {name: per_domain.get(name, 0) for name in self._domains}, 'busiest_second': busiest,
+                'slowest_upload': slowest_upload,
+                'request_span': {app_id: max(times) - min(times) for app_id, times in arrivals.items()},
+                'busy_seconds': busy}
 
     def recording(self, sid: str) -> Recording:
         with self._lock:
@@ -1139,7 +1160,9 @@ def main(argv: list[str] | None = None) -> int:
                         help='serve this API domain on a port of its own (repeatable; behaviours: %s)'
                              % ', '.join(DOMAIN_BEHAVIOURS))
     parser.add_argument('--seed', type=int, default=0, help='start with this many running recordings')
-    parser.add_argument('--seed-app-id', default=DEMO_APP_ID)
+    parser.add_argument('--seed-app-id', action='append', metavar='APP_ID',
+                        help='App ID of the seeded recordings (repeatable: recordings go to the App IDs in turn; '
+                             'default: %s)' % DEMO_APP_ID)
     parser.add_argument('--empty-channel', action='append', default=[],
                         help='a channel where nobody publishes: its stop answers 206 code 435 (repeatable)')
     parser.add_argument('--lifetime', type=float, default=3600.0, help='stop serving after this many seconds')
@@ -1161,7 +1184,8 @@ def main(argv: list[str] | None = None) -> int:
     simulator.empty_channels.update(args.empty_channel)
     modes = ('individual', 'mix', 'web')
     uids = random.Random(args.random_seed)
-    seeded = [simulator.seed(args.seed_app_id, modes[index % 3], 'seed-channel-%d' % (index + 1),
+    app_ids = args.seed_app_id or [DEMO_APP_ID]
+    seeded = [simulator.seed(app_ids[index % len(app_ids)], modes[index % 3], 'seed-channel-%d' % (index + 1),
                              str(uids.randint(100000, 999999))).describe() for index in range(args.seed)]
     simulator.start()
     ready = json.dumps({'url': simulator.url, 'recordings': seeded, 'domains': simulator.domains(),

@@ -255,6 +255,42 @@ def test_upload_time_range_is_drawn_per_recording_from_the_seed():
     assert all(2.0 <= value <= 20.0 for value in first) and len(set(first)) == 5
 
 
+def test_stats_name_the_slowest_upload_among_the_recordings_stopped(make_sim, session):
+    sim = make_sim(upload_time=(0.01, 0.2), random_seed=5)
+    quick, slow, never_stopped = sim.seed(upload_seconds=0.02), sim.seed(upload_seconds=0.15), sim.seed(upload_seconds=0.3)
+    empty = sim.seed(cname='nobody-here', upload_seconds=0.4, publishing=False)
+    assert sim.stats()['slowest_upload'] == 0.0   # nothing stopped yet
+    assert session.post(base_of(empty, sim.url) + '/stop', json=stop_body(empty)).json()['code'] == 435
+    assert sim.stats()['slowest_upload'] == 0.0   # an empty channel uploads nothing
+    for recording in (quick, slow):
+        assert session.post(base_of(recording, sim.url) + '/stop', json=stop_body(recording)).status_code == 200
+    stats = sim.stats()
+    # The recording never stopped (0.3 s) and the empty channel's (0.4 s) do not count.
+    assert stats['slowest_upload'] == 0.15 and never_stopped.state == 'recording' and stats['still_recording'] == 1
+
+
+def test_stats_time_the_span_of_each_app_ids_requests_and_the_busy_part_of_a_run(make_sim, session):
+    sim = make_sim(upload_time=0.2)
+    assert sim.stats()['request_span'] == {} and sim.stats()['busy_seconds'] == 0.0
+    first, second, other = sim.seed(app_id='a' * 32), sim.seed(app_id='a' * 32), sim.seed(app_id='b' * 32)
+    began = time.monotonic()
+    assert session.post(base_of(first, sim.url) + '/stop', json=stop_body(first)).status_code == 200   # 0.2 s upload
+    time.sleep(0.1)
+    assert session.post(base_of(second, sim.url) + '/stop', json=stop_body(second, async_stop=True)).status_code == 200
+    assert session.post(base_of(other, sim.url) + '/stop', json=stop_body(other, async_stop=True)).status_code == 200
+    took = time.monotonic() - began
+    stats = sim.stats()
+    assert 0.3 <= stats['request_span']['a' * 32] < took and stats['request_span']['b' * 32] == 0.0
+    assert 0.3 <= stats['busy_seconds'] <= took
+
+
+def test_stats_count_an_async_stop_upload_too(make_sim, session):
+    sim = make_sim()
+    recording = sim.seed(upload_seconds=3.0)
+    assert session.post(base_of(recording, sim.url) + '/stop', json=stop_body(recording, async_stop=True)).status_code == 200
+    assert sim.stats()['slowest_upload'] == 3.0
+
+
 def test_web_206_has_no_upload_service(make_sim, session):
     sim = make_sim(upload_time=1.0, upload_window=0.05)
     recording = sim.seed(mode='web')
@@ -624,6 +660,35 @@ def test_command_line_switches_and_ready_file(tmp_path):
     finally:
         stats = process.finish()
     assert stats['domains'] == {'api.sd-rtn.com': 2, 'api.agora.io': 0} and stats['stops'] == 2
+
+
+def test_command_line_spreads_seeded_recordings_over_repeated_app_ids(tmp_path):
+    app_ids = ['a' * 32, 'b' * 32, 'c' * 32]
+    process = SimulatorProcess(str(tmp_path), ['--seed', '7', '--upload-time', '0.01-0.05', '--random-seed', '4',
+                                               *[option for app_id in app_ids for option in ('--seed-app-id', app_id)]])
+    try:
+        assert [item['app_id'] for item in process.recordings] == [app_ids[index % 3] for index in range(7)]
+        assert len({item['sid'] for item in process.recordings}) == 7
+        recording = process.recordings[4]
+        base = '%s/v1/apps/%s/cloud_recording/resourceid/%s/sid/%s/mode/%s' % (
+            process.url, recording['app_id'], recording['resource_id'], recording['sid'], recording['mode'])
+        with requests.Session() as http:
+            http.auth = AUTH
+            answer = http.post(base + '/stop', json={'cname': recording['cname'], 'uid': recording['uid'], 'clientRequest': {}},
+                               timeout=5)
+            assert answer.status_code == 200
+    finally:
+        stats = process.finish()
+    assert stats['stops'] == 1 and stats['still_recording'] == 6 and 0.01 <= stats['slowest_upload'] <= 0.05
+
+
+def test_command_line_seeds_the_demo_app_id_by_default(tmp_path):
+    process = SimulatorProcess(str(tmp_path), ['--seed', '3'])
+    try:
+        assert {item['app_id'] for item in process.recordings} == {DEMO_APP_ID}
+    finally:
+        stats = process.finish()
+    assert stats['slowest_upload'] == 0.0 and stats['still_recording'] == 3
 
 
 def test_upload_time_option_parses_a_value_or_a_range():

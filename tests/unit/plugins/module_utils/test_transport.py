@@ -205,3 +205,29 @@ def test_an_oversized_body_is_not_read_whole_and_is_not_json(server, transport):
 def test_a_deeply_nested_answer_is_not_json(server, transport):
     srv = server(lambda connection, request: reply(connection, 200, b'[' * 100000 + b']' * 100000))
     assert transport.send('POST', srv.url + '/stop', None, 5.0).body is None
+
+
+def test_one_tls_context_per_ca_bundle_serves_every_connection(transport, monkeypatch, tmp_path):
+    """A bundle from REQUESTS_CA_BUNDLE is loaded once, not into a new context for each connection."""
+    import requests
+
+    bundle = tmp_path / 'bundle.pem'
+    bundle.write_text(open(requests.certs.where(), encoding='utf-8').read())
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', str(bundle))
+    session = transport._session  # pylint: disable=protected-access
+    adapter = session.get_adapter('https://api.sd-rtn.com')
+    contexts = []
+    for host in ('https://api.sd-rtn.com/x', 'https://api.agora.io/y'):
+        request = requests.Request('POST', host).prepare()
+        verify = session.merge_environment_settings(host, {}, None, True, None)['verify']
+        dummy_host, pool_kwargs = adapter.build_connection_pool_key_attributes(request, verify)
+        assert 'ca_certs' not in pool_kwargs and 'ca_cert_dir' not in pool_kwargs
+        contexts.append(pool_kwargs['ssl_context'])
+    assert contexts[0] is contexts[1] and contexts[0] is adapter.context_for(str(bundle))
+
+
+def test_a_ca_bundle_that_cannot_be_read_is_not_retried(transport, monkeypatch):
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/nonexistent/bundle.pem')
+    error = failure_of(transport, 'https://127.0.0.1:9')
+    assert error.failure == Failure.TLS_VERIFY
+    assert str(error).startswith('the CA bundle /nonexistent/bundle.pem cannot be used') and 'REQUESTS_CA_BUNDLE' in str(error)
