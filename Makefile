@@ -63,12 +63,13 @@ test-playbooks: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest tests/playbooks
 
 # Units, the module tier, the integration target and the playbook tests once more on the oldest supported pair:
-# ansible-core 2.19 on Python 3.11.
+# ansible-core 2.19 on Python 3.11. The fault and abuse suite runs on the current pair only: it exercises the
+# collection's own code, which both pairs share, and the module tier covers its behaviours on 2.19.
 test-compat: $(VENV_COMPAT)/.installed
 	scripts/ansible-test.sh $(VENV_COMPAT) 3.11 units --venv
 	$(VENV_COMPAT)/bin/python -m pytest tests/module
 	scripts/ansible-test.sh $(VENV_COMPAT) 3.11 integration --venv
-	$(VENV_COMPAT)/bin/python -m pytest tests/playbooks
+	$(VENV_COMPAT)/bin/python -m pytest tests/playbooks --ignore tests/playbooks/test_fault_suite.py
 
 # ansible-test sanity, no ignore entries, on both supported pairs (see scripts/ansible-test.sh for the offline set-up).
 test-sanity: $(VENV)/.installed $(VENV_COMPAT)/.installed
