@@ -46,7 +46,9 @@ class Interruption:
             # Signals reach the main thread only; elsewhere (a test harness) there is nothing to install.
             yield self
             return
-        previous = {number: signal.signal(number, self._on_signal) for number in self.SIGNALS}
+        # A signal the launcher chose to ignore (nohup, a background job) stays ignored.
+        previous = {number: signal.signal(number, self._on_signal) for number in self.SIGNALS
+                    if signal.getsignal(number) is not signal.SIG_IGN}
         try:
             yield self
         finally:

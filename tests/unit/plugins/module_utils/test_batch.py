@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 
 import pytest
@@ -153,3 +154,15 @@ def test_the_pool_lets_the_rate_limit_bind(per_app, rate, concurrency, budget, w
     items = [BatchItem(0, recording(number, app_id), False)
              for app_id, count in per_app.items() for number in range(count)]
     assert _batch.workers_for(items, rate, concurrency, budget) == workers
+
+
+def test_a_signal_the_launcher_ignores_stays_ignored():
+    """nohup, or a background job: SIGINT is ignored on purpose, and the module does not take it back."""
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with Interruption().handling():
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGINT, before)

@@ -350,19 +350,28 @@ class TestInterruptionAndJournal:
         first, second, third = other(1), other(2), other(3)
         journal = tmp_path / 'journal.jsonl'
         calls = [Call('POST', first.path('stop'), stopped(recording=first), during=interrupt)]
-        result = run(batch([entry(item) for item in (first, second, third)], concurrency=1, journal=str(journal)),
-                     calls, monkeypatch).result
+        # As at a terminal: Ctrl-C raises KeyboardInterrupt (a background job would ignore it instead).
+        before = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            result = run(batch([entry(item) for item in (first, second, third)], concurrency=1, journal=str(journal)),
+                         calls, monkeypatch).result
+            # The handler that was there before is back.
+            assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        finally:
+            signal.signal(signal.SIGINT, before)
         assert result['failed'] is True and result['changed'] is True
         assert [item['outcome'] for item in result['recordings']] == ['stopped', None, None]
         assert all('not attempted: the run was interrupted' in item['msg'] for item in result['recordings'][1:])
         assert result['msg'].startswith('2 of 3 recordings could not be stopped')
         lines = [json.loads(line) for line in journal.read_text().splitlines()]
         assert [(line['sid'], line['outcome'], line['upload_status']) for line in lines] == [(first.sid, 'stopped', 'uploaded')]
-        # The handlers the test runner had are back.
-        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
     def test_sigint_during_a_retry_wait_of_a_single_recording(self, monkeypatch):
-        result = run(single(), [Call('POST', STOP, answer(503, {'message': 'busy'}), during=interrupt)], monkeypatch).result
+        before = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            result = run(single(), [Call('POST', STOP, answer(503, {'message': 'busy'}), during=interrupt)], monkeypatch).result
+        finally:
+            signal.signal(signal.SIGINT, before)
         assert result['failed'] is True and 'the run was interrupted (SIGINT or SIGTERM) after 1 attempt(s)' in result['msg']
         assert 'The stop may already have taken effect.' in result['msg']
 
