@@ -112,6 +112,7 @@ PLAYBOOKS = {
         uid: "{{ item.uid }}"
       loop: "{{ recordings }}"
 ''',
+    # ca_path: the realistic part's simulator CA (TLS); the classic part is plain HTTP and sets none.
     'uri': '''
 - hosts: localhost
   gather_facts: false
@@ -122,6 +123,8 @@ PLAYBOOKS = {
         url_username: "{{ lookup('ansible.builtin.env', 'AGORA_CUSTOMER_ID') }}"
         url_password: "{{ lookup('ansible.builtin.env', 'AGORA_CUSTOMER_SECRET') }}"
         force_basic_auth: true
+        ca_path: "{{ ca_path | default(omit) }}"
+        timeout: 60
         body_format: json
         body: {cname: "{{ item.cname }}", uid: "{{ item.uid }}", clientRequest: {async_stop: false}}
         status_code: [200, 206, 404]
@@ -136,23 +139,6 @@ PLAYBOOKS = {
     - agora.cloud_recording.agora_cloud_recording_stop:
         recordings: "{{ recordings }}"
         concurrency: "{{ concurrency | default(omit) }}"
-''',
-    'uri-tls': '''
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - ansible.builtin.uri:
-        url: "{{ base_url }}/v1/apps/{{ item.app_id }}/cloud_recording/resourceid/{{ item.resource_id }}/sid/{{ item.sid }}/mode/{{ item.mode }}/stop"
-        method: POST
-        url_username: "{{ lookup('ansible.builtin.env', 'AGORA_CUSTOMER_ID') }}"
-        url_password: "{{ lookup('ansible.builtin.env', 'AGORA_CUSTOMER_SECRET') }}"
-        force_basic_auth: true
-        ca_path: "{{ ca_path }}"
-        timeout: 60
-        body_format: json
-        body: {cname: "{{ item.cname }}", uid: "{{ item.uid }}", clientRequest: {async_stop: false}}
-        status_code: [200, 206, 404]
-      loop: "{{ recordings }}"
 ''',
     # Runs a module the way the collection's module runs (AnsiballZ, the same interpreter and environment) and has it
     # say whether the loopback resolver is in place there.
@@ -509,7 +495,7 @@ def measure_real(approach: str, apps: int, per_app: int, workdir: str, env: dict
         command = [sys.executable, __file__, '--floor-worker', vars_file]
     else:
         command = [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
-                   os.path.join(workdir, {'batch': 'batch-defaults', 'uri': 'uri-tls'}[approach] + '.yml'), '-e', '@' + vars_file]
+                   os.path.join(workdir, ('batch-defaults' if approach == 'batch' else approach) + '.yml'), '-e', '@' + vars_file]
     try:
         elapsed, rss, code = run_measured(command, run_env, log)
     finally:

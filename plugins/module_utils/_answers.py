@@ -29,13 +29,13 @@ SNIPPET_LENGTH = 120
 # Agora's answers nest five levels at most; JSON nested deeper than this is no answer of Agora's.
 MAX_JSON_DEPTH = 32
 
-# Query `serverResponse.status` values for a session that is stopping or gone (Agora's query reference).
-QUERY_STATUSES_ENDED = frozenset((6, 7, 8, 20))
 # What each query `status` says of a recording (Agora's query reference: 0 not started, 1 initialised, 2 starting,
 # 3 partially ready, 4 ready, 5 in progress, 6 stop requested, 7 stopped, 8 exits, 20 abnormal exit).
 QUERY_STATES = {0: 'starting', 1: 'starting', 2: 'starting', 3: 'starting', 4: 'starting', 5: 'recording', 6: 'stopping',
                 7: 'stopped', 8: 'stopped', 20: 'failed'}
 RECORDING_STATES = ('starting', 'recording', 'stopping', 'stopped', 'failed', 'unknown')
+# The statuses of a recording that is stopping or gone: a stop would find nothing to do.
+QUERY_STATUSES_ENDED = frozenset(status for status, state in QUERY_STATES.items() if state in ('stopping', 'stopped', 'failed'))
 
 # What to check, by Agora's error code (status-code reference).
 ADVICE_BY_CODE = {
@@ -88,7 +88,7 @@ class Verdict:
     server_response: dict[str, Any] | None = None
     reason: str = ''
     advice: str = ''
-    # True when the request may have taken effect although its answer says otherwise (206 code 65, a read timeout).
+    # True when the request may have taken effect although its answer says otherwise (206 code 65, a 5xx).
     may_have_acted: bool = False
 
 
@@ -283,6 +283,20 @@ class Expected:
     resource_id: str
 
 
+def _named(body: dict[str, Any]) -> dict[str, Any]:
+    """The recording an answer names, by Agora's keys (absent keys: None)."""
+    return {'sid': body.get('sid'), 'resourceId': body.get('resourceId')}
+
+
+def _another_recording(body: dict[str, Any], expected: Expected) -> str | None:
+    """Why an answer is about another recording than the request's, or None."""
+    named = _named(body)
+    for key, wanted in (('sid', expected.sid), ('resourceId', expected.resource_id)):
+        if named[key] is not None and named[key] != wanted:
+            return 'it names another recording (%s %s)' % (key, str(named[key])[:80])
+    return None
+
+
 def _not_agoras(answer: Answer, expected: Expected) -> str | None:
     """Why a 2xx answer is not Agora's answer about this recording, or None when it is.
 
@@ -292,15 +306,25 @@ def _not_agoras(answer: Answer, expected: Expected) -> str | None:
     body = answer.body
     if not isinstance(body, dict):
         return 'it is not a JSON object'
-    named = {'sid': body.get('sid'), 'resourceId': body.get('resourceId')}
-    for key, wanted in (('sid', expected.sid), ('resourceId', expected.resource_id)):
-        if named[key] is not None and named[key] != wanted:
-            return 'it names another recording (%s %s)' % (key, str(named[key])[:80])
+    another = _another_recording(body, expected)
+    if another is not None:
+        return another
     if answer.status == 206:
         return None if agora_code(body) is not None else 'it carries no Agora code'
-    if named['sid'] is None and named['resourceId'] is None:
+    if not any(_named(body).values()):
         return 'it names no sid or resourceId'
     return None
+
+
+def _is_agoras_not_found(body: Any, expected: Expected) -> bool:
+    """Whether a 404 is Agora's own "failed to find worker" about this recording, not a gateway's or a proxy's.
+
+    Agora's carries ``code`` 404 and either this recording's ``sid``/``resourceId`` (its real body) or the words
+    "failed to find worker" (the older one). A gateway's ``{"code": 404, "message": "Not Found"}`` has neither.
+    """
+    if agora_code(body) != 404 or _another_recording(body, expected) is not None:
+        return False
+    return any(_named(body).values()) or 'failed to find worker' in agora_reason(body).lower()
 
 
 def _stopped(answer: Answer, async_stop: bool) -> Verdict:
@@ -322,14 +346,14 @@ def _fail(answer: Answer, advice: str) -> Verdict:
     return Verdict(Kind.FAIL, reason=describe_answer(answer), advice=advice)
 
 
-def classify_error(answer: Answer) -> Verdict:
+def classify_error(answer: Answer, expected: Expected) -> Verdict:
     """Answers that mean the same for every call: authentication, not found, rate limit, service trouble, bad input."""
     status = answer.status
     code = agora_code(answer.body)
     if status == 401:
         return _fail(answer, ADVICE_CREDENTIALS)
     if status == 404:
-        if code == 404:
+        if _is_agoras_not_found(answer.body, expected):
             return Verdict(Kind.NOT_FOUND, reason=describe_answer(answer))
         return _fail(answer, ADVICE_GATEWAY_404)
     if status == 400 and code == 49:
@@ -368,7 +392,7 @@ def classify_stop_answer(answer: Answer, async_stop: bool, expected: Expected) -
         # Code 50 and other partial answers: stopped, the upload goes on after the answer.
         server_response = _server_response(answer.body)
         return Verdict(Kind.STOPPED, 'pending', extract_files(server_response), server_response)
-    return classify_error(answer)
+    return classify_error(answer, expected)
 
 
 def classify_query_answer(answer: Answer, expected: Expected) -> Verdict:
@@ -388,4 +412,4 @@ def classify_query_answer(answer: Answer, expected: Expected) -> Verdict:
             # As for stop: Agora's backend timed out, and Agora advises a retry.
             return _retry(answer)
         return _fail(answer, ADVICE_UNKNOWN_ANSWER)
-    return classify_error(answer)
+    return classify_error(answer, expected)

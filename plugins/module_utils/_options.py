@@ -188,13 +188,17 @@ def is_loopback_host(host: str) -> bool:
 def validate_base_url(url: str, option: str) -> str:
     """Return the URL without a trailing slash, or raise AgoraError when it is unusable or not HTTPS."""
     url = url.strip()
+    # First, and without quoting the URL: what stands before an "@" may be a password.
+    if '@' in url.partition('://')[2].split('/', 1)[0]:
+        raise AgoraError('%s must not carry credentials; use customer_id and customer_secret.' % option)
     if any(character.isspace() or not character.isprintable() for character in url):
         raise AgoraError('%s must be a URL without spaces or control characters; got %s.' % (option, _shown(url)))
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed IPv6 bracket, say
+        parts = urlsplit('')
     if parts.scheme not in ('http', 'https') or not parts.hostname:
         raise AgoraError('%s must be a URL such as %s; got "%s".' % (option, EXAMPLE_API_BASE_URL, url))
-    if parts.username or parts.password:
-        raise AgoraError('%s must not carry credentials; use customer_id and customer_secret.' % option)
     if parts.query or parts.fragment:
         raise AgoraError('%s must not have a query or fragment; got "%s".' % (option, url))
     try:

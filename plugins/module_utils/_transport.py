@@ -63,20 +63,21 @@ class Failure(Enum):
     BROKEN = 'broken'                    # the answer broke off midway
 
 
-# After these the request may have reached Agora and taken effect.
+# Failures that can come after the request went out, when the transport cannot tell whether it had.
 SENT = frozenset((Failure.TLS, Failure.TIMEOUT, Failure.CLOSED, Failure.BROKEN))
 
 
 class TransportError(Exception):
-    """No HTTP answer from one URL. ``str()`` says why in plain words."""
+    """No HTTP answer from one URL. ``str()`` says why in plain words.
 
-    def __init__(self, failure: Failure, message: str) -> None:
+    ``sent``: whether the whole request had gone out before the failure, so that it may have reached Agora and taken
+    effect. The requests transport knows; when it is not given, it is assumed from the kind of failure.
+    """
+
+    def __init__(self, failure: Failure, message: str, sent: bool | None = None) -> None:
         super().__init__(message)
         self.failure = failure
-
-    @property
-    def may_have_acted(self) -> bool:
-        return self.failure in SENT
+        self.may_have_acted = failure in SENT if sent is None else sent
 
 
 class Transport:
@@ -104,34 +105,46 @@ def _exception_chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-def _timed_out(timeout: float) -> TransportError:
-    return TransportError(Failure.TIMEOUT, 'no answer within %s s (timeout); the request may still have reached Agora' % timeout)
+def _timed_out(timeout: float, sent: bool) -> TransportError:
+    if not sent:
+        return TransportError(Failure.CONNECT, 'no connection within %s s (timeout); the request was not sent' % timeout,
+                              sent=False)
+    return TransportError(Failure.TIMEOUT, 'no answer within %s s (timeout); the request may still have reached Agora'
+                          % timeout, sent=True)
 
 
-def classify_exception(exc: Exception, timeout: float) -> TransportError:
-    """Name, in plain words, why a request got no answer; requests' own text is a wall of wrapper names."""
+def _after(sent: bool) -> str:
+    return 'the request may still have reached Agora' if sent else 'the request was not sent'
+
+
+def classify_exception(exc: Exception, timeout: float, sent: bool) -> TransportError:
+    """Name, in plain words, why a request got no answer; requests' own text is a wall of wrapper names.
+
+    ``sent``: whether the request had gone out whole; failures that can only come before it never count as sent.
+    """
     chain = _exception_chain(exc)
     names = {type(item).__name__ for item in chain}
+    cause = chain[-1].__class__.__name__
     if 'SSLCertVerificationError' in names or 'CertificateError' in names:
         return TransportError(Failure.TLS_VERIFY, 'TLS failed (%s): the certificate is not trusted or does not match the '
                                                   'host; check the URL, or the CA bundle (REQUESTS_CA_BUNDLE) for a '
-                                                  'TLS-inspecting proxy' % chain[-1].__class__.__name__)
+                                                  'TLS-inspecting proxy' % cause, sent=False)
     if isinstance(exc, requests.exceptions.SSLError):
-        return TransportError(Failure.TLS, 'TLS failed (%s)' % chain[-1].__class__.__name__)
+        return TransportError(Failure.TLS, 'TLS failed (%s); %s' % (cause, _after(sent)), sent=sent)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return TransportError(Failure.CONNECT, 'no connection within %s s (connect timeout)' % timeout)
+        return TransportError(Failure.CONNECT, 'no connection within %s s (connect timeout)' % timeout, sent=False)
     if isinstance(exc, requests.exceptions.ReadTimeout):
-        return _timed_out(timeout)
+        return _timed_out(timeout, sent)
     if 'NameResolutionError' in names or 'gaierror' in names:
-        return TransportError(Failure.DNS, 'the host name could not be resolved (DNS)')
+        return TransportError(Failure.DNS, 'the host name could not be resolved (DNS)', sent=False)
     if 'ConnectionRefusedError' in names:
-        return TransportError(Failure.REFUSED, 'connection refused')
+        return TransportError(Failure.REFUSED, 'connection refused', sent=False)
     if 'NewConnectionError' in names:
-        return TransportError(Failure.CONNECT, 'no connection (%s)' % chain[-1].__class__.__name__)
+        return TransportError(Failure.CONNECT, 'no connection (%s)' % cause, sent=False)
     if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
-        return TransportError(Failure.BROKEN, 'the answer broke off midway; the request may still have reached Agora')
-    return TransportError(Failure.CLOSED, 'the connection was closed before an answer arrived (%s); the request may '
-                                          'still have reached Agora' % chain[-1].__class__.__name__)
+        return TransportError(Failure.BROKEN, 'the answer broke off midway; %s' % _after(sent), sent=sent)
+    return TransportError(Failure.CLOSED, 'the connection was closed before an answer arrived (%s); %s'
+                          % (cause, _after(sent)), sent=sent)
 
 
 class _Deadlines:
@@ -182,6 +195,8 @@ class _Deadline:
         self.connection: Any = None
         self.expired = False
         self.done = False
+        # The whole request went out on the connection: from here on it may reach Agora and take effect.
+        self.sent = False
 
     def expire(self) -> bool:
         """Time is up: shut the socket. False while the request has no socket yet."""
@@ -210,24 +225,26 @@ class _Deadline:
 _current = threading.local()
 
 
-def _attach_current_deadline(connection: Any) -> None:
+def _send_tracked(connection: Any, send: Callable[[], Any]) -> Any:
+    """Send a request on ``connection``, telling the running request's deadline which connection carries it and when
+    the whole request has gone out."""
     deadline = getattr(_current, 'deadline', None)
     if deadline is not None:
         deadline.connection = connection
+    result = send()
+    if deadline is not None:
+        deadline.sent = True
+    return result
 
 
 if HAS_REQUESTS:
     class _HTTPConnection(urllib3_connection.HTTPConnection):
-        """Tells the running request's deadline which connection carries it."""
-
         def request(self, *args: Any, **kwargs: Any) -> Any:
-            _attach_current_deadline(self)
-            return super().request(*args, **kwargs)
+            return _send_tracked(self, lambda: super(_HTTPConnection, self).request(*args, **kwargs))
 
     class _HTTPSConnection(urllib3_connection.HTTPSConnection):
         def request(self, *args: Any, **kwargs: Any) -> Any:
-            _attach_current_deadline(self)
-            return super().request(*args, **kwargs)
+            return _send_tracked(self, lambda: super(_HTTPSConnection, self).request(*args, **kwargs))
 
     class _HTTPConnectionPool(urllib3_connectionpool.HTTPConnectionPool):
         ConnectionCls = _HTTPConnection
@@ -312,8 +329,8 @@ class RequestsTransport(Transport):
             return self._exchange(method, url, body, timeout, deadline)
         except requests.exceptions.RequestException as exc:
             if deadline.finish():
-                raise _timed_out(timeout)
-            raise classify_exception(exc, timeout)
+                raise _timed_out(timeout, deadline.sent)
+            raise classify_exception(exc, timeout, deadline.sent)
         finally:
             _current.deadline = None
             deadline.finish()
@@ -325,7 +342,7 @@ class RequestsTransport(Transport):
             # Before the connection goes back to the pool. A socket shut down midway can still look like a short
             # answer to http.client: that is no answer.
             if deadline.finish():
-                raise _timed_out(timeout)
+                raise _timed_out(timeout, deadline.sent)
             decoded, text = decode_body(raw)
             return Answer(response.status_code, decoded, text, response.headers.get('x-request-id'),
                           parse_retry_after(response.headers.get('retry-after')))

@@ -22,6 +22,7 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._client impo
 from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import Failure, Transport, TransportError
 
 BASE = 'https://api.sd-rtn.com'
+CREDENTIALS = {'customer_id': 'test-customer-id', 'customer_secret': 'test-customer-secret'}
 APP_ID = '0123456789abcdef0123456789abcdef'
 RECORDING = Recording(app_id=APP_ID, resource_id='JyvK8nXHuV1BE64GDkAaBGEscvtHW7v8', sid='38f8e3cfdc474cd56fc1ceba380d7e1a',
                       mode='mix', cname='main-stage', uid='527841')

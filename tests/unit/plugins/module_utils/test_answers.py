@@ -216,6 +216,15 @@ class TestStopAnswers:
         assert verdict.kind == Kind.NOT_FOUND
         assert verdict.reason == 'HTTP 404, Agora code 404, "failed to find worker"'
 
+    @pytest.mark.parametrize('body', [
+        {'code': 404, 'message': 'Not Found'},                      # an API gateway's own JSON 404
+        {'code': '404', 'error': 'route not found'},
+        agoras({'payload': {'message': 'failed to find worker'}}, code=404, sid='0' * 32),  # about another recording
+    ], ids=['gateway-json', 'gateway-string-code', 'another-recording'])
+    def test_a_404_with_code_404_that_is_not_agoras_is_a_wrong_url(self, body):
+        verdict = stop_verdict(404, body)
+        assert verdict.kind == Kind.FAIL and 'URL is wrong' in verdict.advice
+
     def test_400_49_is_exiting(self):
         assert stop_verdict(400, {'code': 49, 'reason': 'repeated stop'}).kind == Kind.EXITING
 

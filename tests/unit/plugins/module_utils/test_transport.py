@@ -231,3 +231,34 @@ def test_a_ca_bundle_that_cannot_be_read_is_not_retried(transport, monkeypatch):
     error = failure_of(transport, 'https://127.0.0.1:9')
     assert error.failure == Failure.TLS_VERIFY
     assert str(error).startswith('the CA bundle /nonexistent/bundle.pem cannot be used') and 'REQUESTS_CA_BUNDLE' in str(error)
+
+
+def test_a_failed_tls_handshake_never_counts_as_sent(transport):
+    """TLS spoken to a server that answers plain HTTP at once: the handshake fails, and the request never went out."""
+    listener = socket.socket()
+    listener.bind(('127.0.0.1', 0))
+    listener.listen(1)
+
+    def answer_plain_http():
+        connection, dummy_address = listener.accept()
+        with connection:
+            connection.sendall(b'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n')
+            time.sleep(0.5)
+
+    threading.Thread(target=answer_plain_http, daemon=True).start()
+    try:
+        error = failure_of(transport, 'https://127.0.0.1:%d' % listener.getsockname()[1])
+    finally:
+        listener.close()
+    assert (error.failure, error.may_have_acted) == (Failure.TLS, False)
+    assert str(error).startswith('TLS failed (') and str(error).endswith('the request was not sent')
+
+
+def test_a_deadline_that_passes_before_the_request_went_out_is_not_sent(server, transport):
+    """A server that never finishes the TLS handshake: the deadline ends it, and nothing can have reached Agora."""
+    srv = server(lambda connection, request: 'close')  # the ClientHello never ends a request line: it waits
+    began = time.monotonic()
+    error = failure_of(transport, srv.url.replace('http://', 'https://'), timeout=0.5)
+    assert time.monotonic() - began < 2.0
+    assert (error.failure, error.may_have_acted, str(error)) == (
+        Failure.CONNECT, False, 'no connection within 0.5 s (timeout); the request was not sent')

@@ -16,6 +16,7 @@ from agora_fakes import (
     NOT_FOUND,
     QUERY,
     RECORDING,
+    CREDENTIALS,
     Call,
     answer,
     queried,
@@ -23,14 +24,6 @@ from agora_fakes import (
 )
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import Recording
 from ansible_collections.agora.cloud_recording.plugins.modules.agora_cloud_recording_info import main
-
-CREDENTIALS = {'customer_id': 'test-customer-id', 'customer_secret': 'test-customer-secret'}
-
-
-@pytest.fixture(autouse=True)
-def no_agora_environment(monkeypatch):
-    for name in ('AGORA_CUSTOMER_ID', 'AGORA_CUSTOMER_SECRET', 'AGORA_CUSTOMER_SECRET_FILE', 'AGORA_API_BASE_URL'):
-        monkeypatch.delenv(name, raising=False)
 
 
 def run(args, calls, monkeypatch, check_mode=False):

@@ -24,6 +24,7 @@ from agora_fakes import (
     QUERY,
     RECORDING,
     STOP,
+    CREDENTIALS,
     Call,
     answer,
     queried,
@@ -32,14 +33,6 @@ from agora_fakes import (
 )
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import Recording
 from ansible_collections.agora.cloud_recording.plugins.modules.agora_cloud_recording_stop import main
-
-CREDENTIALS = {'customer_id': 'test-customer-id', 'customer_secret': 'test-customer-secret'}
-
-
-@pytest.fixture(autouse=True)
-def no_agora_environment(monkeypatch):
-    for name in ('AGORA_CUSTOMER_ID', 'AGORA_CUSTOMER_SECRET', 'AGORA_CUSTOMER_SECRET_FILE', 'AGORA_API_BASE_URL'):
-        monkeypatch.delenv(name, raising=False)
 
 
 def single(recording=RECORDING, **extra):
@@ -134,6 +127,8 @@ BAD_SINGLE_OPTIONS = [
     ('api_base_url', 'http://api.sd-rtn.com', 'unencrypted'), ('api_base_url', 'http://10.0.0.5:8080', 'unencrypted'),
     ('fallback_base_urls', ['http://api.agora.io'], 'fallback_base_urls "http://api.agora.io" uses http://'),
     ('api_base_url', 'https://user:pw@api.sd-rtn.com', 'must not carry credentials'),
+    ('api_base_url', 'https://user:pw with space@api.sd-rtn.com', 'must not carry credentials'),
+    ('api_base_url', 'https://[::1', 'api_base_url must be a URL such as'),
     ('api_base_url', 'api.sd-rtn.com', 'api_base_url must be a URL'),
     ('api_base_url', 'https://api.sd-rtn.com/?x=1', 'must not have a query'),
     ('api_base_url', 'https://api.sd-rtn.com:99999', 'api_base_url has an invalid host or port'),
@@ -177,6 +172,8 @@ class TestRefusedBeforeAnyRequest:
         assert result['failed'] is True and words in result['msg']
         if option.startswith('customer_') and value.strip():
             assert value.strip() not in result['msg']
+        if '@' in str(value):
+            assert 'pw' not in result['msg']  # a password in a URL is never quoted back
 
     @pytest.mark.parametrize('option, value, words', [
         ('rate_limit', -1, 'rate_limit must be 0 or between 0.1 and 1000.0 requests per second; got -1.0.'),
