@@ -52,6 +52,9 @@ ADVICE_GATEWAY_404 = ('this 404 is not Agora\'s "failed to find worker" answer, 
                       'the URL is wrong. Check api_base_url and any proxy in between; the recording may still be running.')
 ADVICE_OTHER_CLIENT_ERROR = 'check the task\'s parameters against the recording\'s acquire and start requests.'
 ADVICE_UNKNOWN_ANSWER = 'Agora gave an answer this collection does not know; check api_base_url points at Agora\'s REST API.'
+ADVICE_ANOTHER_RECORDING = ('the answer is about another recording (a proxy or cache in between may have mixed answers up), '
+                            'so it says nothing of this one, which may still be running. Check api_base_url and any '
+                            'proxy in between, then run the task again.')
 ADVICE_NOT_AGORAS = ('something other than Agora\'s API answered, so the recording\'s state is unknown and it may still be '
                      'running. Check api_base_url and any proxy or captive portal in between, then run the task again.')
 
@@ -166,14 +169,29 @@ def agora_reason(body: Any) -> str:
     return ''
 
 
-def body_snippet(text: str) -> str:
-    """A short, one-line quote of a body that is not Agora JSON (an HTML error page, most often)."""
-    text = ' '.join(text.split())
-    if not text:
-        return 'empty body'
+def printable(text: str) -> str:
+    """Server text as a message may quote it: control and formatting characters escaped (``\\x1b``, ``\\u202e``).
+
+    A hostile answer could otherwise clear the operator's terminal, or paint a success over a failed task.
+    """
+    if text.isprintable():
+        return text
+    return ''.join(character if character.isprintable() else character.encode('unicode_escape').decode('ascii')
+                   for character in text)
+
+
+def quoted(text: str) -> str:
+    """Server text shortened to SNIPPET_LENGTH characters, on one line, with control characters escaped."""
+    text = ' '.join(str(text).split())
     if len(text) > SNIPPET_LENGTH:
         text = text[:SNIPPET_LENGTH] + '...'
-    return 'body: ' + text
+    return printable(text)
+
+
+def body_snippet(text: str) -> str:
+    """A short, one-line quote of a body that is not Agora JSON (an HTML error page, most often)."""
+    text = quoted(text)
+    return 'body: ' + text if text else 'empty body'
 
 
 def describe_answer(answer: Answer) -> str:
@@ -184,11 +202,11 @@ def describe_answer(answer: Answer) -> str:
         parts.append('Agora code %d' % code)
     reason = agora_reason(answer.body)
     if reason:
-        parts.append('"%s"' % reason[:SNIPPET_LENGTH])
+        parts.append('"%s"' % quoted(reason))
     elif code is None:
         parts.append(body_snippet(answer.text))
     if answer.request_id:
-        parts.append('request id %s' % answer.request_id)
+        parts.append('request id %s' % quoted(answer.request_id))
     return ', '.join(parts)
 
 
@@ -269,6 +287,12 @@ def extract_raw_upload_status(server_response: Any) -> Any:
     return None
 
 
+def query_status(server_response: dict[str, Any]) -> int | None:
+    """Agora's query ``status``: an integer (``5.0``, ``true`` or ``"5"`` is no status of Agora's), or None."""
+    status = server_response.get('status')
+    return status if isinstance(status, int) and not isinstance(status, bool) else None
+
+
 def _server_response(body: Any) -> dict[str, Any] | None:
     """The ``serverResponse`` object of an answer's body, or None when there is none."""
     server_response = body.get('serverResponse') if isinstance(body, dict) else None
@@ -293,36 +317,35 @@ def _another_recording(body: dict[str, Any], expected: Expected) -> str | None:
     named = _named(body)
     for key, wanted in (('sid', expected.sid), ('resourceId', expected.resource_id)):
         if named[key] is not None and named[key] != wanted:
-            return 'it names another recording (%s %s)' % (key, str(named[key])[:80])
+            return 'it names another recording (%s %s)' % (key, quoted(named[key]))
     return None
 
 
-def _not_agoras(answer: Answer, expected: Expected) -> str | None:
+def _not_agoras(answer: Answer) -> str | None:
     """Why a 2xx answer is not Agora's answer about this recording, or None when it is.
 
-    Agora's 200 carries the recording's ``sid`` and ``resourceId``; its 206 carries Agora's ``code``. A proxy's or a
+    Agora's 200 carries the recording's ``sid`` and ``resourceId``; its 206 carries Agora's ``code``, or (a synchronous
+    stop past the upload window, in Shengwang's stop reference) no code but the recording's envelope. A proxy's or a
     captive portal's 200 (``{}``, ``{"message": "ok"}``, HTML) carries neither, and must never read as "stopped".
     """
     body = answer.body
     if not isinstance(body, dict):
         return 'it is not a JSON object'
-    another = _another_recording(body, expected)
-    if another is not None:
-        return another
-    if answer.status == 206:
-        return None if agora_code(body) is not None else 'it carries no Agora code'
+    if answer.status == 206 and agora_code(body) is not None:
+        return None
     if not any(_named(body).values()):
-        return 'it names no sid or resourceId'
+        return 'it names no sid or resourceId' + (' and carries no Agora code' if answer.status == 206 else '')
     return None
 
 
-def _is_agoras_not_found(body: Any, expected: Expected) -> bool:
-    """Whether a 404 is Agora's own "failed to find worker" about this recording, not a gateway's or a proxy's.
+def _is_agoras_not_found(body: Any) -> bool:
+    """Whether a 404 is Agora's own "failed to find worker", not a gateway's or a proxy's (one about another recording
+    was refused before).
 
     Agora's carries ``code`` 404 and either this recording's ``sid``/``resourceId`` (its real body) or the words
     "failed to find worker" (the older one). A gateway's ``{"code": 404, "message": "Not Found"}`` has neither.
     """
-    if agora_code(body) != 404 or _another_recording(body, expected) is not None:
+    if agora_code(body) != 404:
         return False
     return any(_named(body).values()) or 'failed to find worker' in agora_reason(body).lower()
 
@@ -346,14 +369,14 @@ def _fail(answer: Answer, advice: str) -> Verdict:
     return Verdict(Kind.FAIL, reason=describe_answer(answer), advice=advice)
 
 
-def classify_error(answer: Answer, expected: Expected) -> Verdict:
+def classify_error(answer: Answer) -> Verdict:
     """Answers that mean the same for every call: authentication, not found, rate limit, service trouble, bad input."""
     status = answer.status
     code = agora_code(answer.body)
     if status == 401:
         return _fail(answer, ADVICE_CREDENTIALS)
     if status == 404:
-        if _is_agoras_not_found(answer.body, expected):
+        if _is_agoras_not_found(answer.body):
             return Verdict(Kind.NOT_FOUND, reason=describe_answer(answer))
         return _fail(answer, ADVICE_GATEWAY_404)
     if status == 400 and code == 49:
@@ -368,17 +391,34 @@ def classify_error(answer: Answer, expected: Expected) -> Verdict:
     return _fail(answer, ADVICE_UNKNOWN_ANSWER)
 
 
-def _not_agoras_verdict(answer: Answer, why: str) -> Verdict:
-    return Verdict(Kind.FAIL, reason='%s, which is not Agora\'s answer (%s)' % (describe_answer(answer), why),
-                   advice=ADVICE_NOT_AGORAS)
+def _not_agoras_verdict(answer: Answer, why: str, advice: str = ADVICE_NOT_AGORAS) -> Verdict:
+    return Verdict(Kind.FAIL, reason='%s, which is not Agora\'s answer about this recording (%s)' % (describe_answer(answer), why),
+                   advice=advice)
+
+
+def _about_another_recording(answer: Answer, expected: Expected) -> Verdict | None:
+    """A failure for an answer, whatever its status, that names another recording than the request's; else None.
+
+    Such an answer says nothing of this recording: never "stopped", "already exiting" or "not found".
+    """
+    another = _another_recording(answer.body, expected) if isinstance(answer.body, dict) else None
+    return None if another is None else _not_agoras_verdict(answer, another, ADVICE_ANOTHER_RECORDING)
+
+
+def _not_this_recordings(answer: Answer, expected: Expected) -> Verdict | None:
+    """A failure for an answer that is not Agora's answer about this recording; None when it may be."""
+    another = _about_another_recording(answer, expected)
+    if another is not None or answer.status not in (200, 206):
+        return another
+    why = _not_agoras(answer)
+    return None if why is None else _not_agoras_verdict(answer, why)
 
 
 def classify_stop_answer(answer: Answer, async_stop: bool, expected: Expected) -> Verdict:
     """What an answer to ``stop`` means (Agora's stop reference and status-code reference)."""
-    if answer.status in (200, 206):
-        why = _not_agoras(answer, expected)
-        if why is not None:
-            return _not_agoras_verdict(answer, why)
+    refused = _not_this_recordings(answer, expected)
+    if refused is not None:
+        return refused
     if answer.status == 200:
         return _stopped(answer, async_stop)
     if answer.status == 206:
@@ -389,22 +429,22 @@ def classify_stop_answer(answer: Answer, async_stop: bool, expected: Expected) -
         if code == 65:
             # The backend timed out; the stop may or may not have taken effect. Agora advises a retry.
             return _retry(answer, may_have_acted=True)
-        # Code 50 and other partial answers: stopped, the upload goes on after the answer.
+        # Code 50, a 206 naming no code (Shengwang's stop reference: the upload outlasted the 20 s window) and other
+        # partial answers of this recording: stopped, the upload goes on after the answer.
         server_response = _server_response(answer.body)
         return Verdict(Kind.STOPPED, 'pending', extract_files(server_response), server_response)
-    return classify_error(answer, expected)
+    return classify_error(answer)
 
 
 def classify_query_answer(answer: Answer, expected: Expected) -> Verdict:
     """What an answer to ``query`` means for check mode: running (a stop would act) or not."""
-    if answer.status in (200, 206):
-        why = _not_agoras(answer, expected)
-        if why is not None:
-            return _not_agoras_verdict(answer, why)
+    refused = _not_this_recordings(answer, expected)
+    if refused is not None:
+        return refused
     if answer.status == 200:
         server_response = _server_response(answer.body)
         files = extract_files(server_response)
-        if server_response is not None and server_response.get('status') in QUERY_STATUSES_ENDED:
+        if server_response is not None and query_status(server_response) in QUERY_STATUSES_ENDED:
             return Verdict(Kind.EXITING, files=files, server_response=server_response)
         return Verdict(Kind.RUNNING, files=files, server_response=server_response)
     if answer.status == 206:
@@ -412,4 +452,4 @@ def classify_query_answer(answer: Answer, expected: Expected) -> Verdict:
             # As for stop: Agora's backend timed out, and Agora advises a retry.
             return _retry(answer)
         return _fail(answer, ADVICE_UNKNOWN_ANSWER)
-    return classify_error(answer, expected)
+    return classify_error(answer)

@@ -106,6 +106,28 @@ class Outcome:
     rechecked: bool = False
     # The base URL whose answer decided, or None when none answered.
     host: str | None = None
+    # A stop whose own answer was lost (or asked for a retry), decided by a later 404 or code 49: the recording is gone,
+    # but it may have ended before this run's stop reached it.
+    inferred: bool = False
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call to Agora to decide: what to send, how to read each answer, and how messages name it.
+
+    ``acts``: the call has an effect (stop), so an answer lost after the request went out may hide that effect.
+    ``rechecked``: Agora's 404 was already asked again over the whole not_found_recheck window for this recording (by a
+    query just before), so a 404 now counts at once.
+    """
+
+    recording: Recording
+    method: str
+    path: str
+    body: dict[str, Any] | None
+    classify: Callable[[Answer], Verdict]
+    acts: bool
+    what: str
+    rechecked: bool = False
 
 
 @dataclass
@@ -160,8 +182,7 @@ class AgoraClient:
         if self._cancelled():
             raise _Interrupted()
 
-    def _attempt(self, recording: Recording, method: str, path: str, body: dict[str, Any] | None,
-                 classify: Callable[[Answer], Verdict], progress: _CallProgress) -> tuple[Answer | None, Verdict]:
+    def _attempt(self, call: Call, progress: _CallProgress) -> tuple[Answer | None, Verdict]:
         """One request to the host the failover chose, and what its answer means.
 
         No answer at all is worth a retry on the host Agora's failover names next, unless TLS verification failed.
@@ -169,11 +190,11 @@ class AgoraClient:
         index = progress.host if progress.host is not None else self._failover.first()
         url = self._failover.hosts[index].url
         if self._rate_limiter is not None:
-            self._rate_limiter.wait_turn(recording.app_id)
+            self._rate_limiter.wait_turn(call.recording.app_id)
             if self._cancelled():
                 raise _Interrupted()
         try:
-            answer = self._transport.send(method, url + path, body, self._timeout)
+            answer = self._transport.send(call.method, url + call.path, call.body, self._timeout)
         except TransportError as exc:
             progress.may_have_acted = progress.may_have_acted or exc.may_have_acted
             progress.tries_here += 1
@@ -186,7 +207,7 @@ class AgoraClient:
         progress.host, progress.tries_here, progress.answered_by = index, 0, url
         self._failover.answered(index)
         answer = self.redactor.answer(answer)
-        return answer, classify(answer)
+        return answer, call.classify(answer)
 
     def _wait_for_recheck(self, progress: _CallProgress) -> bool:
         """Wait before asking again after Agora's 404, while not_found_recheck allows; False once it is spent."""
@@ -210,63 +231,72 @@ class AgoraClient:
         progress.retries_used += 1
         return True
 
-    def _decide(self, recording: Recording, method: str, path: str, body: dict[str, Any] | None,
-                classify: Callable[[Answer], Verdict], acts: bool, what: str) -> Outcome:
+    def _decide(self, call: Call) -> Outcome:
         """Call until the answer is decided; turn an interruption into a failure that says where the call stood."""
         progress = _CallProgress()
         try:
-            return self._decide_loop(recording, method, path, body, classify, acts, what, progress)
+            return self._decide_loop(call, progress)
         except _Interrupted:
-            effect = (' The stop may already have taken effect.' if acts and progress.may_have_acted else '')
             last = ' The last answer: %s.' % progress.last if progress.last else ''
-            raise AgoraError('%s: the run was interrupted (SIGINT or SIGTERM) after %d attempt(s).%s%s The recording may '
-                             'still be running: run the task again (a re-run is safe).'
-                             % (what, progress.attempts, last, effect), None, progress.attempts, progress.answered_by)
+            raise AgoraError('%s: the run was interrupted (SIGINT or SIGTERM) after %d attempt(s).%s %s'
+                             % (call.what, progress.attempts, last, self._where_it_stands(call, progress)),
+                             None, progress.attempts, progress.answered_by)
 
-    def _decide_loop(self, recording: Recording, method: str, path: str, body: dict[str, Any] | None,
-                     classify: Callable[[Answer], Verdict], acts: bool, what: str, progress: _CallProgress) -> Outcome:
+    @staticmethod
+    def _where_it_stands(call: Call, progress: _CallProgress) -> str:
+        """What an undecided call leaves the operator to find out, and how."""
+        if call.acts and progress.may_have_acted:
+            return ('The stop may already have taken effect, or the recording may still be running: run '
+                    'agora.cloud_recording.agora_cloud_recording_info to see which, or run the task again (a re-run is '
+                    'safe).')
+        return 'The recording may still be running: run the task again (a re-run is safe).'
+
+    def _decide_loop(self, call: Call, progress: _CallProgress) -> Outcome:
         """Retry transient trouble, re-check Agora's 404 when asked to, until the answer is decided.
 
-        ``acts`` marks a call with an effect (stop): after an answer that may follow a stop that took effect, Agora's
-        404 or code 49 means that this run stopped the recording. The loop ends: retries and the re-check time are
-        both bounded.
+        After an answer that may follow a stop that took effect, Agora's 404 or code 49 means that the recording is
+        gone, most likely through this run's stop (``inferred``). The loop ends: retries and the re-check time are both
+        bounded.
         """
         while True:
             if self._cancelled():
                 raise _Interrupted()
-            answer, verdict = self._attempt(recording, method, path, body, classify, progress)
+            answer, verdict = self._attempt(call, progress)
             progress.attempts += 1
             progress.last = verdict.reason
             http_status = answer.status if answer is not None else None
-            if verdict.kind in (Kind.NOT_FOUND, Kind.EXITING) and acts and progress.may_have_acted:
+            if verdict.kind in (Kind.NOT_FOUND, Kind.EXITING) and call.acts and progress.may_have_acted:
                 return Outcome(Verdict(Kind.STOPPED, 'unknown', [], None), http_status, progress.attempts,
-                               host=progress.answered_by)
+                               host=progress.answered_by, inferred=True)
+            if verdict.kind == Kind.NOT_FOUND and call.rechecked:
+                return Outcome(verdict, http_status, progress.attempts, rechecked=True, host=progress.answered_by)
             if verdict.kind == Kind.NOT_FOUND and self._policy.not_found_recheck > 0:
                 if self._wait_for_recheck(progress):
                     continue
                 return Outcome(verdict, http_status, progress.attempts, rechecked=True, host=progress.answered_by)
             if verdict.kind == Kind.RETRY:
                 progress.may_have_acted = progress.may_have_acted or verdict.may_have_acted
-                if self._wait_for_retry(recording.app_id, answer, progress):
+                if self._wait_for_retry(call.recording.app_id, answer, progress):
                     continue
-                raise AgoraError('%s: gave up after %d attempts; the last one: %s. The recording may still be running: '
-                                 'run the task again later (a re-run is safe), or raise retries.'
-                                 % (what, progress.attempts, verdict.reason), http_status, progress.attempts,
-                                 progress.answered_by)
+                raise AgoraError('%s: gave up after %d attempts; the last one: %s. %s If this keeps happening, raise '
+                                 'retries.'
+                                 % (call.what, progress.attempts, verdict.reason, self._where_it_stands(call, progress)),
+                                 http_status, progress.attempts, progress.answered_by)
             if verdict.kind == Kind.FAIL:
-                raise AgoraError('%s: %s. What to do: %s' % (what, verdict.reason, verdict.advice), http_status,
+                raise AgoraError('%s: %s. What to do: %s' % (call.what, verdict.reason, verdict.advice), http_status,
                                  progress.attempts, progress.answered_by)
             return Outcome(verdict, http_status, progress.attempts, host=progress.answered_by)
 
-    def stop(self, recording: Recording, async_stop: bool) -> Outcome:
+    def stop(self, recording: Recording, async_stop: bool, rechecked: bool = False) -> Outcome:
+        """Stop the recording. ``rechecked``: a query just before already waited out Agora's 404 (see ``Call``)."""
         body = {'cname': recording.cname, 'uid': recording.uid, 'clientRequest': {'async_stop': async_stop}}
         expected = recording.expected()
-        return self._decide(recording, 'POST', recording.path('stop'), body,
-                            lambda answer: classify_stop_answer(answer, async_stop, expected), True,
-                            'Stopping %s failed' % recording.label())
+        return self._decide(Call(recording, 'POST', recording.path('stop'), body,
+                                 lambda answer: classify_stop_answer(answer, async_stop, expected), True,
+                                 'Stopping %s failed' % recording.label(), rechecked))
 
     def query(self, recording: Recording) -> Outcome:
         expected = recording.expected()
-        return self._decide(recording, 'GET', recording.path('query'), None,
-                            lambda answer: classify_query_answer(answer, expected), False,
-                            'Querying %s failed' % recording.label())
+        return self._decide(Call(recording, 'GET', recording.path('query'), None,
+                                 lambda answer: classify_query_answer(answer, expected), False,
+                                 'Querying %s failed' % recording.label()))

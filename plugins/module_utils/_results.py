@@ -22,6 +22,7 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._answers imp
     RECORDING_STATES,
     UPLOAD_STATUSES,
     Kind,
+    query_status,
     web_recorder,
 )
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraError, Outcome, Recording
@@ -73,7 +74,7 @@ def recording_result(recording: Recording, outcome: Outcome, check_mode: bool = 
         files, files_from = queried.verdict.files, 'query'
     return dict(identity(recording), outcome=RESULT_BY_KIND[verdict.kind].value, upload_status=verdict.upload_status,
                 files=files, files_from=files_from, http_status=outcome.http_status, attempts=outcome.attempts,
-                confirmed=not check_mode and is_confirmed(outcome), api_host=outcome.host,
+                confirmed=not check_mode and is_confirmed(outcome), inferred=outcome.inferred, api_host=outcome.host,
                 server_response=verdict.server_response)
 
 
@@ -86,7 +87,8 @@ def failed_result(recording: Recording, error: AgoraError) -> dict[str, Any]:
     """A recording whose stop failed, in a batch: the same keys, no outcome, and why."""
     return dict(identity(recording), outcome=None, upload_status='unknown', files=[], files_from='stop',
                 http_status=error.http_status,
-                attempts=error.attempts, confirmed=False, api_host=error.host, server_response=None, failed=True,
+                attempts=error.attempts, confirmed=False, inferred=False, api_host=error.host, server_response=None,
+                failed=True,
                 msg=str(error))
 
 
@@ -134,11 +136,10 @@ def info_result(recording: Recording, outcome: Outcome) -> dict[str, Any]:
     verdict = outcome.verdict
     server_response = verdict.server_response or {}
     exists = verdict.kind != Kind.NOT_FOUND
-    status = server_response.get('status') if exists else None
+    status = query_status(server_response) if exists else None
     state = QUERY_STATES.get(status, 'unknown') if exists else 'stopped'
     web = web_recorder(server_response) or {}
-    return dict(_query_identity(recording), exists=exists, state=state,
-                status_code=status if isinstance(status, int) and not isinstance(status, bool) else None,
+    return dict(_query_identity(recording), exists=exists, state=state, status_code=status,
                 files=verdict.files, slice_start_time=server_response.get('sliceStartTime'), onhold=web.get('onhold'),
                 web_recorder_state=web.get('state'), http_status=outcome.http_status, attempts=outcome.attempts,
                 api_host=outcome.host, server_response=verdict.server_response)

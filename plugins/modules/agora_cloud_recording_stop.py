@@ -335,6 +335,15 @@ recording:
       type: bool
       returned: success
       sample: true
+    inferred:
+      description:
+        - True when the stop's own answer was lost (a timeout, a connection closed after sending, a 5xx, 206 code 65)
+          and a later answer decided: Agora's 404 or code 49 shows the recording gone, and RV(recording.outcome) is
+          V(stopped). This run's stop most likely stopped it, but the recording may have ended just before.
+        - False when Agora's answer to the stop itself decided.
+      type: bool
+      returned: success
+      sample: false
     server_response:
       description: Agora's C(serverResponse) object as received, or null when the answer had none.
       type: dict
@@ -348,7 +357,7 @@ recordings:
   type: list
   elements: dict
   sample:
-    - app_id: 0123abcd
+    - app_id: 0123456789abcdef0123456789abcdef
       resource_id: JyvK8nXHu
       sid: 38f8e3cfdc474cd56fc1ceba380d7e1a
       cname: main-stage
@@ -361,6 +370,7 @@ recordings:
       http_status: 200
       attempts: 1
       confirmed: true
+      inferred: false
       api_host: https://api.sd-rtn.com
       server_response: {uploadingStatus: uploaded}
       failed: false
@@ -408,6 +418,7 @@ ansible_facts:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import Kind
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, AgoraError, Outcome, Recording
 from ansible_collections.agora.cloud_recording.plugins.module_utils._options import (
     connection_argument_spec,
@@ -447,7 +458,9 @@ def stop(run: Run, client: AgoraClient, recording: Recording, async_stop: bool) 
         return recording_result(recording, client.query(recording), check_mode=True)
     query_files = run.params['query_files']
     queried = query_before_stop(client, recording) if (async_stop if query_files is None else query_files) else None
-    return recording_result(recording, client.stop(recording, async_stop), queried=queried)
+    # A query that already waited out Agora's 404 window: the stop's 404 counts at once, not after a second wait.
+    rechecked = queried is not None and queried.verdict.kind == Kind.NOT_FOUND and queried.rechecked
+    return recording_result(recording, client.stop(recording, async_stop, rechecked), queried=queried)
 
 
 def stop_batch(run: Run) -> dict:

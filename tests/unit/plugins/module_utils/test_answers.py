@@ -187,8 +187,8 @@ class TestStopAnswers:
     def test_200_that_is_not_agoras_is_never_stopped(self, body, why):
         verdict = stop_verdict(200, body)
         assert verdict.kind == Kind.FAIL
-        assert verdict.reason.startswith('HTTP 200') and "which is not Agora's answer (%s)" % why in verdict.reason
-        assert "recording's state is unknown" in verdict.advice and 'api_base_url' in verdict.advice
+        assert verdict.reason.startswith('HTTP 200') and "which is not Agora's answer about this recording (%s)" % why in verdict.reason
+        assert 'may still be running' in verdict.advice and 'api_base_url' in verdict.advice
 
     def test_206_435_no_data(self):
         verdict = stop_verdict(206, agoras(code=435, reason='no recorded data'))
@@ -203,9 +203,15 @@ class TestStopAnswers:
         verdict = stop_verdict(206, body)
         assert (verdict.kind, verdict.upload_status) == (Kind.STOPPED, 'pending')
 
-    @pytest.mark.parametrize('body', ['', {}, '<html>partial</html>'])
-    def test_206_without_an_agora_code_is_not_agoras(self, body):
+    @pytest.mark.parametrize('body', ['', {}, '<html>partial</html>', {'message': 'partial content'}])
+    def test_206_without_an_agora_code_or_this_recordings_envelope_is_not_agoras(self, body):
         assert stop_verdict(206, body).kind == Kind.FAIL
+
+    @pytest.mark.parametrize('body', [agoras({'uploadingStatus': 'unknown'}), agoras(None), {'sid': EXPECTED.sid}, {'resourceId': EXPECTED.resource_id}])
+    def test_206_naming_no_code_but_this_recording_is_stopped_with_the_upload_pending(self, body):
+        # Shengwang's stop reference: a synchronous stop whose upload passes 20 s answers 206, naming no code.
+        verdict = stop_verdict(206, body)
+        assert (verdict.kind, verdict.upload_status) == (Kind.STOPPED, 'pending')
 
     @pytest.mark.parametrize('body', [
         {'code': 404, 'reason': 'failed to find worker'},
@@ -219,14 +225,27 @@ class TestStopAnswers:
     @pytest.mark.parametrize('body', [
         {'code': 404, 'message': 'Not Found'},                      # an API gateway's own JSON 404
         {'code': '404', 'error': 'route not found'},
-        agoras({'payload': {'message': 'failed to find worker'}}, code=404, sid='0' * 32),  # about another recording
-    ], ids=['gateway-json', 'gateway-string-code', 'another-recording'])
+    ], ids=['gateway-json', 'gateway-string-code'])
     def test_a_404_with_code_404_that_is_not_agoras_is_a_wrong_url(self, body):
         verdict = stop_verdict(404, body)
         assert verdict.kind == Kind.FAIL and 'URL is wrong' in verdict.advice
 
     def test_400_49_is_exiting(self):
         assert stop_verdict(400, {'code': 49, 'reason': 'repeated stop'}).kind == Kind.EXITING
+
+    @pytest.mark.parametrize('status, body', [
+        (400, {'code': 49, 'reason': 'repeated stop', 'sid': '0' * 32}),
+        (400, {'code': 49, 'reason': 'repeated stop', 'resourceId': 'another-resource'}),
+        (404, agoras({'payload': {'message': 'failed to find worker'}}, code=404, sid='0' * 32)),
+        (206, {'code': 435, 'reason': 'no recorded data', 'sid': '0' * 32}),
+        (206, {'code': 50, 'reason': 'upload timeout', 'resourceId': 'another-resource'}),
+        (200, agoras({'uploadingStatus': 'uploaded'}, sid='0' * 32)),
+        (500, {'code': 62, 'sid': '0' * 32}),
+    ], ids=['49-sid', '49-resource-id', '404', '206-435', '206-50', '200', '5xx'])
+    def test_every_answer_that_names_another_recording_says_nothing_of_this_one(self, status, body):
+        for verdict in (stop_verdict(status, body), query_verdict(status, body)):
+            assert verdict.kind == Kind.FAIL and 'it names another recording' in verdict.reason
+            assert 'about another recording' in verdict.advice and 'may still be running' in verdict.advice
 
     @pytest.mark.parametrize('body', [{'message': 'no Route matched with those values'}, '<html>404 Not Found</html>', ''])
     def test_404_without_agora_code_fails_as_wrong_url(self, body):
@@ -286,3 +305,19 @@ class TestQueryAnswers:
     @pytest.mark.parametrize('status, body', [(206, {'code': 7}), (200, {}), (200, {'message': 'ok'})])
     def test_unknown_or_foreign_answers_fail(self, status, body):
         assert query_verdict(status, body).kind == Kind.FAIL
+
+
+class TestControlCharacters:
+    """Server text reaches the operator's terminal: control and formatting characters are quoted escaped."""
+
+    @pytest.mark.parametrize('hostile, shown', [
+        ('\x1b[2J\x1b[32mall recordings stopped', '\\x1b[2J\\x1b[32mall recordings stopped'),
+        ('ok\rstopped', 'ok stopped'),               # a carriage return is whitespace: the line is joined
+        ('\u202eevil', '\\u202eevil'),                 # right-to-left override
+        ('bell\x07', 'bell\\x07'),
+    ])
+    def test_reason_body_and_request_id_are_escaped(self, hostile, shown):
+        for status, body in ((400, {'code': 2, 'reason': hostile}), (502, hostile)):
+            text = describe_answer(answer(status, body, request_id='id-' + hostile))
+            assert shown in text and 'id-' + shown in text
+            assert all(character.isprintable() for character in text)

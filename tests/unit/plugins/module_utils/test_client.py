@@ -194,7 +194,7 @@ CASES = [
          decided=(Kind.STOPPED, 'unknown', 404, 2), sleeps=[1.0], settings={'recheck': 90.0}),
     # A 200 that is not Agora's answer is never "stopped".
     Case('200-empty-object-is-not-agoras', [stop_call(answer(200, {}))],
-         error=("HTTP 200, body: {}, which is not Agora's answer (it names no sid or resourceId)",
+         error=("HTTP 200, body: {}, which is not Agora's answer about this recording (it names no sid or resourceId)",
                 "the recording's state is unknown")),
     Case('200-proxy-ok-is-not-agoras', [stop_call(answer(200, {'message': 'ok'}))],
          error=('HTTP 200, "ok", which is not Agora\'s answer',)),
@@ -274,7 +274,9 @@ def test_an_interruption_during_a_retry_wait_ends_the_call_saying_where_it_stood
         client.stop(RECORDING, False)
     message = str(caught.value)
     assert 'the run was interrupted (SIGINT or SIGTERM) after 1 attempt(s)' in message
-    assert 'The last answer: HTTP 206, Agora code 65' in message and 'The stop may already have taken effect.' in message
+    assert 'The last answer: HTTP 206, Agora code 65' in message
+    assert 'The stop may already have taken effect, or the recording may still be running' in message
+    assert 'agora.cloud_recording.agora_cloud_recording_info' in message
     assert caught.value.attempts == 1
     transport.assert_done()
 
@@ -315,3 +317,37 @@ def test_the_masked_answer_is_what_the_outcome_carries():
     body = dict(RECORDING_IDENTITY, serverResponse={'uploadingStatus': 'uploaded', 'note': 'customer-secret'})
     client, dummy_transport, dummy_clock = make_client([stop_call(answer(200, body))], redactor=Redactor(forms))
     assert client.stop(RECORDING, False).verdict.server_response == {'uploadingStatus': 'uploaded', 'note': '********'}
+
+
+@pytest.mark.parametrize('calls, inferred', [
+    ([stop_call(timed_out(), takes=60.0), stop_call(NOT_FOUND, at=61.0)], True),
+    ([stop_call(BACKEND_TIMEOUT), stop_call(EXITING)], True),
+    ([stop_call(stopped())], False),
+    ([stop_call(NOT_FOUND)], False),
+    ([stop_call(refused()), stop_call(NOT_FOUND)], False),
+], ids=['timeout-then-404', '206-65-then-49', 'stopped', '404', 'refused-then-404'])
+def test_an_outcome_decided_after_the_stops_own_answer_was_lost_says_it_is_inferred(calls, inferred):
+    client, transport, dummy_clock = make_client(calls)
+    assert client.stop(RECORDING, False).inferred is inferred
+    transport.assert_done()
+
+
+def test_a_404_counts_at_once_when_a_query_just_waited_out_the_window():
+    """An asynchronous stop's query already re-checked Agora's 404 for not_found_recheck: no second wait for the stop."""
+    client, transport, clock = make_client([stop_call(NOT_FOUND)], recheck=90.0)
+    outcome = client.stop(RECORDING, True, rechecked=True)
+    assert (outcome.verdict.kind, outcome.rechecked, outcome.attempts, clock.sleeps) == (Kind.NOT_FOUND, True, 1, [])
+    transport.assert_done()
+
+
+@pytest.mark.parametrize('reply, may_have_acted', [(BACKEND_TIMEOUT, True), (UNAVAILABLE, True), (RATE_LIMITED, False)],
+                         ids=['206-65', '503', '429'])
+def test_giving_up_says_whether_the_stop_may_have_taken_effect_and_how_to_find_out(reply, may_have_acted):
+    client, transport, dummy_clock = make_client([stop_call(reply)] * 2, retries=1)
+    with pytest.raises(AgoraError) as caught:
+        client.stop(RECORDING, False)
+    message = str(caught.value)
+    assert 'gave up after 2 attempts' in message and 'may still be running' in message
+    assert ('The stop may already have taken effect' in message) is may_have_acted
+    assert ('agora.cloud_recording.agora_cloud_recording_info' in message) is may_have_acted
+    transport.assert_done()
