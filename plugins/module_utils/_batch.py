@@ -29,6 +29,8 @@ RESERVED_DESCRIPTORS = 64
 # rate x 20 s requests in flight.
 UPLOAD_WINDOW = 20.0
 MAX_WORKERS = 1000
+# How many repeated entries the duplicate warning names before it counts the rest.
+MAX_NAMED_REPEATS = 3
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,13 @@ class BatchItem:
 
 def batch_items(entries: list[dict[str, Any]], app_id: str | None, async_stop: bool = False,
                 query_only: bool = False) -> tuple[list[BatchItem], list[str]]:
-    """The recordings to stop (or, ``query_only``, to query), in input order, each once; and a warning per duplicate
-    (same App ID and sid).
+    """The recordings to stop (or, ``query_only``, to query), in input order, each once; and one warning that counts
+    the duplicates (same App ID and sid), naming the first few.
 
     Raises AgoraError naming the entry when one is incomplete, before anything is sent.
     """
     items: list[BatchItem] = []
-    warnings: list[str] = []
+    repeats: list[str] = []
     first_seen: dict[tuple[str, str], int] = {}
     for index, entry in enumerate(entries):
         values = dict(entry, app_id=entry.get('app_id') or app_id)
@@ -56,14 +58,18 @@ def batch_items(entries: list[dict[str, Any]], app_id: str | None, async_stop: b
             raise AgoraError('recordings[%d]: %s' % (index, exc))
         key = (recording.app_id, recording.sid)
         if key in first_seen:
-            warnings.append('recordings[%d] repeats recordings[%d] (sid %s, App ID %s): it is %s and reported once.'
-                            % (index, first_seen[key], recording.sid, recording.app_id,
-                               'queried' if query_only else 'stopped'))
+            repeats.append('recordings[%d] repeats recordings[%d] (sid %s, App ID %s)'
+                           % (index, first_seen[key], recording.sid, recording.app_id))
             continue
         first_seen[key] = index
         entry_async = entry.get('async_stop')
         items.append(BatchItem(len(items), recording, async_stop if entry_async is None else entry_async))
-    return items, warnings
+    if not repeats:
+        return items, []
+    more = ' and %d more' % (len(repeats) - MAX_NAMED_REPEATS) if len(repeats) > MAX_NAMED_REPEATS else ''
+    return items, ['%d entr%s of recordings repeat%s an earlier one: %s%s. Each recording is %s and reported once.'
+                   % (len(repeats), 'y' if len(repeats) == 1 else 'ies', 's' if len(repeats) == 1 else '',
+                      '; '.join(repeats[:MAX_NAMED_REPEATS]), more, 'queried' if query_only else 'stopped')]
 
 
 def descriptor_budget() -> int | None:

@@ -12,17 +12,19 @@ Everything a task gives is checked here, before any request; a problem becomes a
 
 from __future__ import annotations
 
+import decimal
 import ipaddress
 import math
 import os
 import re
+import stat
 import string
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import (
     AgoraClient,
@@ -38,7 +40,7 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._failover im
     named_hosts,
 )
 from ansible_collections.agora.cloud_recording.plugins.module_utils._rate_limiter import RateLimiter
-from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import Redactor, secret_forms
+from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import Redactor, secret_forms, url_secrets
 from ansible_collections.agora.cloud_recording.plugins.module_utils._signals import Interruption
 from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import RequestsTransport, Transport
 
@@ -82,6 +84,7 @@ def connection_argument_spec() -> dict[str, dict[str, Any]]:
     return dict(
         customer_id=dict(type='str', fallback=(env_fallback, ['AGORA_CUSTOMER_ID'])),
         customer_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['AGORA_CUSTOMER_SECRET'])),
+        customer_secret_file=dict(type='path', fallback=(env_fallback, [SECRET_FILE_ENV])),
         api_base_url=dict(type='str', fallback=(env_fallback, ['AGORA_API_BASE_URL'])),
         region=dict(type='str', choices=list(REGIONS)),
         fallback_base_urls=dict(type='list', elements='str', default=[]),
@@ -188,9 +191,13 @@ def is_loopback_host(host: str) -> bool:
 def validate_base_url(url: str, option: str) -> str:
     """Return the URL without a trailing slash, or raise AgoraError when it is unusable or not HTTPS."""
     url = url.strip()
-    # First, and without quoting the URL: what stands before an "@" may be a password.
-    if '@' in url.partition('://')[2].split('/', 1)[0]:
-        raise AgoraError('%s must not carry credentials; use customer_id and customer_secret.' % option)
+    # First, and without quoting the URL: what stands before an "@" may be a password (which may hold a "/"), and a
+    # query may hold a token. Agora's base URL has neither.
+    if '@' in url:
+        raise AgoraError('%s must not carry credentials (it holds an "@"); use customer_id and customer_secret.' % option)
+    if '?' in url or '#' in url:
+        raise AgoraError('%s must not have a query or fragment (it holds a "?" or "#"): give the scheme, host and port '
+                         'only, such as %s.' % (option, EXAMPLE_API_BASE_URL))
     if any(character.isspace() or not character.isprintable() for character in url):
         raise AgoraError('%s must be a URL without spaces or control characters; got %s.' % (option, _shown(url)))
     try:
@@ -199,8 +206,6 @@ def validate_base_url(url: str, option: str) -> str:
         parts = urlsplit('')
     if parts.scheme not in ('http', 'https') or not parts.hostname:
         raise AgoraError('%s must be a URL such as %s; got "%s".' % (option, EXAMPLE_API_BASE_URL, url))
-    if parts.query or parts.fragment:
-        raise AgoraError('%s must not have a query or fragment; got "%s".' % (option, url))
     try:
         parts.port
         parts.hostname.encode('idna')
@@ -226,26 +231,48 @@ def _credential(value: str, option: str, source: str) -> str:
     return value
 
 
-def load_secret_file(params: dict[str, Any], no_log_values: set[str]) -> None:
-    """Fill customer_secret from the file named by AGORA_CUSTOMER_SECRET_FILE when no other source gave it.
+# A secret file holds one key and a line end: anything longer is not one.
+SECRET_FILE_MAX_BYTES = CREDENTIAL_MAX_LENGTH * 4
 
-    The value joins ``no_log_values`` so that Ansible masks it like an option marked no_log.
+
+def read_secret_file(path: str, option: str, limit: int = SECRET_FILE_MAX_BYTES) -> str:
+    """The text of a file holding one secret, or AgoraError naming ``option``; never blocks, never reads much.
+
+    Opened without blocking and refused unless it is a regular file: a FIFO that nobody writes would hang the task.
     """
-    path = os.environ.get(SECRET_FILE_ENV)
-    if params.get('customer_secret') or not path:
-        return
     try:
-        with open(path, 'rb') as handle:
-            raw = handle.read(CREDENTIAL_MAX_LENGTH * 4 + 1)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0) | getattr(os, 'O_NOCTTY', 0))
     except OSError as exc:
-        raise AgoraError('%s names %s, which cannot be read (%s).' % (SECRET_FILE_ENV, path, exc.strerror))
+        raise AgoraError('%s names %s, which cannot be read (%s).' % (option, path, exc.strerror))
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise AgoraError('%s names %s, which is not a regular file (a FIFO, a device or a directory): it should be a '
+                             'file holding the secret and nothing else.' % (option, path))
+        raw = os.read(descriptor, limit + 1)
+    finally:
+        os.close(descriptor)
+    if len(raw) > limit:
+        raise AgoraError('%s names %s, which holds more than %d bytes: it should hold the secret and nothing else.'
+                         % (option, path, limit))
     try:
         secret = raw.decode('utf-8').strip()
     except UnicodeDecodeError:
-        raise AgoraError('%s names %s, which is not UTF-8 text: it should hold the customer secret and nothing else.'
-                         % (SECRET_FILE_ENV, path))
+        raise AgoraError('%s names %s, which is not UTF-8 text: it should hold the secret and nothing else.'
+                         % (option, path))
     if not secret:
-        raise AgoraError('%s names %s, which is empty.' % (SECRET_FILE_ENV, path))
+        raise AgoraError('%s names %s, which is empty.' % (option, path))
+    return secret
+
+
+def load_secret_file(params: dict[str, Any], no_log_values: set[str]) -> None:
+    """Fill customer_secret from customer_secret_file (or AGORA_CUSTOMER_SECRET_FILE) when no other source gave it.
+
+    The value joins ``no_log_values`` so that Ansible masks it like an option marked no_log.
+    """
+    path = params.get('customer_secret_file')
+    if params.get('customer_secret') or not path:
+        return
+    secret = read_secret_file(path, 'customer_secret_file (or %s)' % SECRET_FILE_ENV)
     no_log_values.add(secret)
     params['customer_secret'] = secret
 
@@ -286,6 +313,9 @@ def client_from_params(params: dict[str, Any], interruption: Interruption, no_lo
     ``rate_limit`` is requests per second per App ID (0: no pacing); ``connections`` the requests in flight at once.
     Every form of the secret joins ``no_log_values``, so that Ansible masks it as it masks the option itself.
     """
+    for url in [params['api_base_url'] or ''] + list(params['fallback_base_urls']):
+        # Refused below, but quoted back by Ansible itself in the task's invocation unless masked.
+        no_log_values.update(url_secrets(url))
     customer_id, customer_secret = credentials_from_params(params)
     redactor = Redactor(secret_forms(customer_id, customer_secret))
     no_log_values.update(redactor.values)
@@ -307,6 +337,72 @@ def check_batch_options(params: dict[str, Any]) -> None:
     require_range(params['rate_limit'], 'rate_limit', RATE_LIMIT_RANGE, ' requests per second', allow_zero=True)
     if params['concurrency'] is not None:
         require_range(params['concurrency'], 'concurrency', CONCURRENCY_RANGE)
+
+
+# Numeric options that ansible-core's own type check lets through wrong (a boolean counts as the integer 1) or fails on
+# without naming the option (an infinite value: "cannot convert Infinity to integer"), with their bounds.
+WHOLE_NUMBER_OPTIONS = {'timeout': TIMEOUT_RANGE, 'retries': RETRIES_RANGE, 'not_found_recheck': NOT_FOUND_RECHECK_RANGE,
+                        'concurrency': CONCURRENCY_RANGE}
+NUMBER_OPTIONS = {'rate_limit': RATE_LIMIT_RANGE}
+RECORDING_ENTRY = 'a mapping with resource_id, sid, mode, cname and uid'
+# How many problems of one kind a message lists before it counts the rest.
+MAX_REPORTED = 5
+
+
+def _is_infinite(value: Any) -> bool:
+    try:
+        return decimal.Decimal(str(value).strip()).is_infinite()
+    except (decimal.DecimalException, ValueError):
+        return False
+
+
+def _type_name(value: Any) -> str:
+    return 'null' if value is None else type(value).__name__
+
+
+def unusable_values(params: dict[str, Any]) -> list[str]:
+    """What ansible-core's type checks would take wrongly or fail on without naming the option, each said naming it.
+
+    The values are taken out of ``params``, so that ansible-core's own check passes and the task fails with these
+    messages instead.
+    """
+    problems = []
+    for option, bounds in list(WHOLE_NUMBER_OPTIONS.items()) + list(NUMBER_OPTIONS.items()):
+        value = params.get(option)
+        whole = option in WHOLE_NUMBER_OPTIONS
+        if isinstance(value, bool) or (whole and value is not None and _is_infinite(value)):
+            problems.append('%s must be a %s from %s to %s; got %s (%s).' % (
+                option, 'whole number' if whole else 'number', bounds[0], bounds[1], _shown(value), _type_name(value)))
+            del params[option]
+    delays = params.get('retry_delays')
+    if isinstance(delays, list) and any(isinstance(delay, bool) for delay in delays):
+        problems.append('retry_delays must be a list of seconds, such as [1, 3, 6]; got %s.' % _shown(delays))
+        del params['retry_delays']
+    recordings = params.get('recordings')
+    if recordings is not None and not isinstance(recordings, list):
+        problems.append('recordings must be a list, each entry %s; got %s (%s).'
+                        % (RECORDING_ENTRY, _shown(recordings), _type_name(recordings)))
+        params['recordings'] = []   # present, so that ansible-core does not ask for one of recordings and sid instead
+    elif recordings is not None:
+        strays = ['recordings[%d] must be %s; got %s (%s).' % (index, RECORDING_ENTRY, _shown(entry), _type_name(entry))
+                  for index, entry in enumerate(recordings) if not isinstance(entry, dict)]
+        if strays:
+            problems += strays[:MAX_REPORTED] + (['(%d more)' % (len(strays) - MAX_REPORTED)] if len(strays) > MAX_REPORTED else [])
+            params['recordings'] = []
+    return problems
+
+
+class AgoraModule(AnsibleModule):
+    """AnsibleModule that first refuses, naming the option, the values its own type checks would mishandle."""
+
+    def _load_params(self) -> None:
+        super()._load_params()
+        self._unusable = unusable_values(self.params)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self._unusable:
+            self.fail_json(msg=' '.join(self._unusable))
 
 
 def _identity_value(params: dict[str, Any], key: str, checked: bool = True) -> str:

@@ -9,26 +9,73 @@ Private to the agora.cloud_recording collection: not an API, may change in any r
 
 Ansible masks the literal value of a ``no_log`` option, but not what is derived from it: the ``id:secret`` pair and
 its base64 form travel in every request's ``Authorization`` header, and a proxy or a server that echoes the request
-hands them back. Every answer is masked as it arrives, and the module registers every form with Ansible as well.
+hands them back, maybe re-encoded (URL-safe base64, without padding, JSON-escaped, URL-encoded). Every answer is masked
+as it arrives, and the module registers every form with Ansible as well.
 """
 
 from __future__ import annotations
 
 import base64
+import json
+import re
 from dataclasses import replace
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import Answer
 
 MASK = '********'
+PERCENT_ESCAPE = re.compile('%[0-9A-F]{2}')
+
+
+def echoed_forms(value: str) -> set[str]:
+    """How a server can hand a value back: as it is, escaped inside a JSON string (``/`` as ``\\/`` too), or
+    URL-encoded (``%2F``, ``%2f``, ``+`` for a space)."""
+    in_json = json.dumps(value)[1:-1]
+    forms = {value, in_json, in_json.replace('/', '\\/')}
+    for encoded in (quote(value, safe=''), quote_plus(value, safe='')):
+        forms.update((encoded, PERCENT_ESCAPE.sub(lambda match: match.group(0).lower(), encoded)))
+    return forms
+
+
+def basic_tokens(customer_id: str, customer_secret: str) -> set[str]:
+    """The base64 of ``id:secret`` as HTTP Basic sends it, and as it is echoed: URL-safe, with or without padding."""
+    pair = ('%s:%s' % (customer_id, customer_secret)).encode('utf-8')
+    tokens = {base64.b64encode(pair).decode('ascii'), base64.urlsafe_b64encode(pair).decode('ascii')}
+    return tokens | {token.rstrip('=') for token in tokens}
 
 
 def secret_forms(customer_id: str, customer_secret: str) -> list[str]:
-    """Every form of the secret that HTTP Basic puts on the wire, longest first (so a longer form is masked whole)."""
-    pair = '%s:%s' % (customer_id, customer_secret)
-    token = base64.b64encode(pair.encode('utf-8')).decode('ascii')
-    forms = {customer_secret, pair, token, 'Basic ' + token}
+    """Every form of the secret that HTTP Basic puts on the wire, in every way it can be echoed, longest first (so a
+    longer form is masked whole)."""
+    tokens = basic_tokens(customer_id, customer_secret)
+    plain = {customer_secret, '%s:%s' % (customer_id, customer_secret)} | tokens | {'Basic ' + token for token in tokens}
+    forms = set().union(*(echoed_forms(value) for value in plain if value))
     return sorted((form for form in forms if form), key=len, reverse=True)
+
+
+# A query parameter's value shorter than this is masked only within the whole query: masking "1" everywhere would
+# garble every message.
+MIN_MASKED_PART = 4
+
+
+def url_secrets(url: str) -> list[str]:
+    """What in a URL may be a secret, in its echoed forms: the credentials before an ``@`` (and the password alone),
+    the query string (and each value in it)."""
+    rest = url.partition('://')[2]
+    found = []
+    if '@' in rest:
+        userinfo = rest.rpartition('@')[0]
+        found += [userinfo, userinfo.partition(':')[2]]
+    query = url.partition('?')[2].partition('#')[0]
+    if query:
+        values = [item.partition('=')[2] for item in query.split('&')]
+        found += [query] + [value for value in values if len(value) >= MIN_MASKED_PART]
+    forms: set[str] = set()
+    for item in found:
+        if item:
+            forms |= echoed_forms(item)
+    return sorted(forms, key=len, reverse=True)
 
 
 class Redactor:

@@ -193,6 +193,9 @@ class _Deadline:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.connection: Any = None
+        # The socket the request went out on, kept from the connection: http.client lets go of it once an answer says
+        # ``Connection: close`` (or is HTTP/1.0), while the body is still read from it.
+        self.sock: Any = None
         self.expired = False
         self.done = False
         # The whole request went out on the connection: from here on it may reach Agora and take effect.
@@ -205,7 +208,7 @@ class _Deadline:
             if self.done:
                 return True
             self.expired = True
-            sock = getattr(self.connection, 'sock', None)
+            sock = self.sock if self.sock is not None else getattr(self.connection, 'sock', None)
             if sock is None:
                 return False
             try:
@@ -233,6 +236,7 @@ def _send_tracked(connection: Any, send: Callable[[], Any]) -> Any:
         deadline.connection = connection
     result = send()
     if deadline is not None:
+        deadline.sock = getattr(connection, 'sock', None)
         deadline.sent = True
     return result
 

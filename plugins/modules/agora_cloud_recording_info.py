@@ -283,10 +283,9 @@ ansible_facts:
       returned: success, with O(recordings)
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, Recording
 from ansible_collections.agora.cloud_recording.plugins.module_utils._options import (
+    AgoraModule,
     connection_argument_spec,
     recording_argument_spec,
     recording_from_params,
@@ -325,7 +324,7 @@ def execute(run: Run) -> dict:
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True, **recording_module_kwargs(query_only=True))
+    module = AgoraModule(argument_spec=argument_spec(), supports_check_mode=True, **recording_module_kwargs(query_only=True))
     run_guarded(module, execute, summarize_states)
 
 

@@ -338,8 +338,8 @@ recording:
     inferred:
       description:
         - True when the stop's own answer was lost (a timeout, a connection closed after sending, a 5xx, 206 code 65)
-          and a later answer decided: Agora's 404 or code 49 shows the recording gone, and RV(recording.outcome) is
-          V(stopped). This run's stop most likely stopped it, but the recording may have ended just before.
+          and a later answer decided. Agora's 404 or code 49 then shows the recording gone, and RV(recording.outcome)
+          is V(stopped). This run's stop most likely stopped it, but the recording may have ended just before.
         - False when Agora's answer to the stop itself decided.
       type: bool
       returned: success
@@ -416,11 +416,10 @@ ansible_facts:
       returned: success, with O(recordings)
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import Kind
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, AgoraError, Outcome, Recording
 from ansible_collections.agora.cloud_recording.plugins.module_utils._options import (
+    AgoraModule,
     connection_argument_spec,
     recording_argument_spec,
     recording_from_params,
@@ -489,7 +488,7 @@ def execute(run: Run) -> dict:
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True, **recording_module_kwargs())
+    module = AgoraModule(argument_spec=argument_spec(), supports_check_mode=True, **recording_module_kwargs())
     run_guarded(module, execute, summarize, is_stopped)
 
 

@@ -123,11 +123,22 @@ BAD_SINGLE_OPTIONS = [
     ('retry_delays', [1e12], 'each of retry_delays must be between 0.0 and 300.0 seconds'),
     ('not_found_recheck', -5, 'not_found_recheck must be between 0 and 600 seconds; got -5.'),
     ('not_found_recheck', 10 ** 12, 'not_found_recheck must be between 0 and 600 seconds'),
+    # what ansible-core's own type check takes wrongly (a boolean is 1) or fails on naming no option (an infinity)
+    ('timeout', True, 'timeout must be a whole number from 1 to 600; got True (bool).'),
+    ('timeout', float('inf'), 'timeout must be a whole number from 1 to 600; got inf (float).'),
+    ('retries', float('inf'), 'retries must be a whole number from 0 to 10; got inf (float).'),
+    ('retries', 'inf', "retries must be a whole number from 0 to 10; got 'inf' (str)."),
+    ('retries', '-Infinity', "retries must be a whole number from 0 to 10; got '-Infinity' (str)."),
+    ('not_found_recheck', float('inf'), 'not_found_recheck must be a whole number from 0 to 600; got inf (float).'),
+    ('rate_limit', False, 'rate_limit must be a number from 0.1 to 1000.0; got False (bool).'),
+    ('retry_delays', [1, True], 'retry_delays must be a list of seconds, such as [1, 3, 6]; got [1, True].'),
     # URLs
     ('api_base_url', 'http://api.sd-rtn.com', 'unencrypted'), ('api_base_url', 'http://10.0.0.5:8080', 'unencrypted'),
     ('fallback_base_urls', ['http://api.agora.io'], 'fallback_base_urls "http://api.agora.io" uses http://'),
     ('api_base_url', 'https://user:pw@api.sd-rtn.com', 'must not carry credentials'),
     ('api_base_url', 'https://user:pw with space@api.sd-rtn.com', 'must not carry credentials'),
+    ('api_base_url', 'https://user:pw/x@api.sd-rtn.com', 'must not carry credentials'),
+    ('api_base_url', 'https://api.sd-rtn.com/?token=pw-t0ken', 'must not have a query or fragment'),
     ('api_base_url', 'https://[::1', 'api_base_url must be a URL such as'),
     ('api_base_url', 'api.sd-rtn.com', 'api_base_url must be a URL'),
     ('api_base_url', 'https://api.sd-rtn.com/?x=1', 'must not have a query'),
@@ -172,8 +183,8 @@ class TestRefusedBeforeAnyRequest:
         assert result['failed'] is True and words in result['msg']
         if option.startswith('customer_') and value.strip():
             assert value.strip() not in result['msg']
-        if '@' in str(value):
-            assert 'pw' not in result['msg']  # a password in a URL is never quoted back
+        if '@' in str(value) or '?' in str(value):
+            assert 'pw' not in result['msg']  # a password or a token in a URL is never quoted back
 
     @pytest.mark.parametrize('option, value, words', [
         ('rate_limit', -1, 'rate_limit must be 0 or between 0.1 and 1000.0 requests per second; got -1.0.'),
@@ -182,6 +193,8 @@ class TestRefusedBeforeAnyRequest:
         ('rate_limit', 'inf', 'rate_limit must be a finite number; got inf.'),
         ('concurrency', 0, 'concurrency must be between 1 and 1000; got 0.'),
         ('concurrency', 10 ** 8, 'concurrency must be between 1 and 1000; got 100000000.'),
+        ('concurrency', float('inf'), 'concurrency must be a whole number from 1 to 1000; got inf (float).'),
+        ('concurrency', True, 'concurrency must be a whole number from 1 to 1000; got True (bool).'),
     ])
     def test_batch_options(self, monkeypatch, option, value, words):
         result = run(batch([entry(RECORDING)], **{option: value}), [], monkeypatch).result
@@ -195,6 +208,16 @@ class TestRefusedBeforeAnyRequest:
     def test_batch_entries_are_named(self, monkeypatch, change, words):
         result = run(batch([entry(RECORDING), dict(entry(other(1)), **change)]), [], monkeypatch).result
         assert result['failed'] is True and result['msg'].startswith(words)
+
+    @pytest.mark.parametrize('recordings, words', [
+        ('text', "recordings must be a list, each entry a mapping with resource_id, sid, mode, cname and uid; got 'text' (str)."),
+        ([{'sid': 'x'}, 'just-a-string'], "recordings[1] must be a mapping with resource_id, sid, mode, cname and uid; "
+                                          "got 'just-a-string' (str)."),
+        ([None], 'recordings[0] must be a mapping with resource_id, sid, mode, cname and uid; got None (null).'),
+    ])
+    def test_recordings_that_are_not_a_list_of_mappings_are_named(self, monkeypatch, recordings, words):
+        result = run(batch(recordings), [], monkeypatch).result
+        assert result['failed'] is True and result['msg'] == words
 
     def test_a_uid_given_as_an_integer_is_sent_as_agoras_string(self, monkeypatch):
         body = {'cname': RECORDING.cname, 'uid': '4294967295', 'clientRequest': {'async_stop': False}}
@@ -240,6 +263,31 @@ class TestRefusedBeforeAnyRequest:
         monkeypatch.setenv('AGORA_CUSTOMER_SECRET_FILE', str(secret_file))
         result = run(dict(single(), customer_secret=None), [], monkeypatch).result
         assert result['failed'] is True and 'AGORA_CUSTOMER_SECRET_FILE' in result['msg'] and words in result['msg']
+
+    def test_a_secret_file_that_is_a_fifo_nobody_writes_is_refused_at_once(self, monkeypatch, tmp_path):
+        fifo = tmp_path / 'secret'
+        os.mkfifo(fifo)
+        result = run(dict(single(), customer_secret=None, customer_secret_file=str(fifo)), [], monkeypatch).result
+        assert result['failed'] is True and 'is not a regular file (a FIFO' in result['msg']
+        assert result['msg'].startswith('customer_secret_file (or AGORA_CUSTOMER_SECRET_FILE) names %s' % fifo)
+
+    @pytest.mark.parametrize('make, words', [
+        (lambda path: path.mkdir(), 'is not a regular file'),
+        (lambda path: path.write_text('x' * 5000), 'holds more than 1024 bytes'),
+        (lambda path: path.write_bytes(b'\xff\xfe'), 'is not UTF-8 text'),
+    ], ids=['directory', 'too-large', 'not-utf-8'])
+    def test_a_secret_file_option_that_is_not_one_secret_is_refused(self, monkeypatch, tmp_path, make, words):
+        path = tmp_path / 'secret'
+        make(path)
+        result = run(dict(single(), customer_secret=None, customer_secret_file=str(path)), [], monkeypatch).result
+        assert result['failed'] is True and words in result['msg']
+
+    def test_the_secret_file_option_gives_the_secret(self, monkeypatch, tmp_path):
+        path = tmp_path / 'secret'
+        path.write_text(CREDENTIALS['customer_secret'] + '\n')
+        result = run(dict(single(), customer_secret=None, customer_secret_file=str(path)),
+                     [Call('POST', STOP, stopped())], monkeypatch).result
+        assert result['changed'] is True
 
     def test_recordings_exclude_the_single_recording_options(self, monkeypatch):
         result = run(batch([entry(RECORDING)], sid=RECORDING.sid), [], monkeypatch).result
@@ -295,8 +343,15 @@ class TestBatch:
         calls = [Call('POST', first.path('stop'), stopped(recording=first)), Call('POST', second.path('stop'), stopped(recording=second))]
         outcome = run(batch([entry(first), entry(second), entry(first)], concurrency=1), calls, monkeypatch)
         assert [item['sid'] for item in outcome.result['recordings']] == [first.sid, second.sid]
-        assert outcome.warnings == ['recordings[2] repeats recordings[0] (sid %s, App ID %s): it is stopped and reported once.'
-                                    % (first.sid, APP_ID)]
+        assert outcome.warnings == ['1 entry of recordings repeats an earlier one: recordings[2] repeats recordings[0] '
+                                    '(sid %s, App ID %s). Each recording is stopped and reported once.' % (first.sid, APP_ID)]
+
+    def test_ten_thousand_copies_of_one_recording_give_one_warning_with_a_count(self, monkeypatch):
+        only = other(1)
+        outcome = run(batch([entry(only)] * 10000), [Call('POST', only.path('stop'), stopped(recording=only))], monkeypatch)
+        (warning,) = outcome.warnings
+        assert warning.startswith('9999 entries of recordings repeat an earlier one: recordings[1] repeats recordings[0]')
+        assert 'and 9996 more. Each recording is stopped and reported once.' in warning
 
     def test_task_app_id_and_async_stop_apply_unless_an_entry_overrides_them(self, monkeypatch):
         own_app = 'fedcba9876543210fedcba9876543210'
