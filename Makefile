@@ -51,9 +51,10 @@ test-units: $(VENV)/.installed
 	scripts/ansible-test.sh $(VENV) 3.12 units --venv
 	$(VENV)/bin/python -m pytest tests/benchmark
 
-# The module as Ansible runs it (its own process), against the simulator over real HTTP(S).
+# The module as Ansible runs it (its own process), against the simulator over real HTTP(S); and the simulator's own
+# behaviour (it starts processes and takes real time, so it is not in the in-process tier).
 test-module: $(VENV)/.installed
-	$(VENV)/bin/python -m pytest tests/module
+	$(VENV)/bin/python -m pytest tests/module tests/simulator
 
 # An ansible-test integration target that starts the simulator and runs the module against it.
 test-integration: $(VENV)/.installed

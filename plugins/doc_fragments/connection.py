@@ -22,12 +22,20 @@ options:
     description:
       - The customer secret that goes with O(customer_id). It is never shown in any output, warning, error or log.
       - Required. If not set, the value of the E(AGORA_CUSTOMER_SECRET) environment variable is used, and if that is
-        not set either, the contents of the file that E(AGORA_CUSTOMER_SECRET_FILE) names (as the AWX credential type
-        in C(extensions/awx/credential_type.yml) injects it, so that the secret is not in the job's environment).
+        not set either, the contents of O(customer_secret_file).
       - Surrounding whitespace is removed, whichever the source. Printable ASCII without spaces only.
       - Its derived forms (C(customer_id:customer_secret) and their base64 Basic token) are masked too, wherever a
-        server echoes them.
+        server echoes them, also re-encoded (URL-safe or unpadded base64, JSON-escaped, URL-encoded).
     type: str
+  customer_secret_file:
+    description:
+      - A file holding the customer secret and nothing else, read when O(customer_secret) is not set (as the AWX
+        credential type in C(extensions/awx/credential_type.yml) injects it, so that the secret is not in the job's
+        environment).
+      - If not set, the value of the E(AGORA_CUSTOMER_SECRET_FILE) environment variable is used.
+      - It must be a regular file of at most 1024 bytes of UTF-8 text; a FIFO, a device or a directory is refused
+        without being read, so that the task never waits on it.
+    type: path
   api_base_url:
     description:
       - The base URL of Agora's REST API (or of a proxy in front of it), without a trailing path. With it, only this URL

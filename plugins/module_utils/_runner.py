@@ -31,7 +31,11 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._options imp
     load_secret_file,
 )
 from ansible_collections.agora.cloud_recording.plugins.module_utils._signals import Interruption
-from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    requests_too_old,
+)
 
 
 class Run:
@@ -98,6 +102,9 @@ def run_guarded(module: AnsibleModule, execute: Callable[[Run], dict[str, Any]],
     """
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    too_old = requests_too_old()
+    if too_old:
+        module.fail_json(msg=too_old)
     run = Run(module, summarize, changed)
     with run.interruption.handling():
         try:

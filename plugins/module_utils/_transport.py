@@ -18,6 +18,7 @@ import heapq
 import itertools
 import os
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -45,9 +46,22 @@ else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 
+# requests 2.32.3 brought the adapter hook that shares one TLS context per CA bundle (``_Adapter``); with an older one,
+# every request with a CA bundle would fail its TLS verification.
+MIN_REQUESTS_VERSION = (2, 32, 3)
 USER_AGENT = 'ansible-collection-agora.cloud_recording'
 # Agora's answers are a few kilobytes; a body larger than this is not Agora's and is not read further.
 MAX_BODY_BYTES = 4 * 1024 * 1024
+
+
+def requests_too_old() -> str | None:
+    """What to install when the requests found is older than this collection needs; None when it will do."""
+    found = tuple(int(part) for part in requests.__version__.split('.')[:3] if part.isdigit())
+    if found >= MIN_REQUESTS_VERSION:
+        return None
+    wanted = '.'.join(str(part) for part in MIN_REQUESTS_VERSION)
+    return ('This module needs requests %s or later, found %s, in the Python that runs it (%s): pip install '
+            '"requests>=%s".' % (wanted, requests.__version__, sys.executable, wanted))
 
 
 class Failure(Enum):
@@ -308,6 +322,15 @@ if HAS_REQUESTS:
                 return self._contexts[bundle]
 
 
+def _cut_short(raw: bytes, content_length: str | None) -> bool:
+    """Whether fewer bytes came than the answer's Content-Length announced (a body over MAX_BODY_BYTES is cut on purpose)."""
+    try:
+        announced = int(content_length or '')
+    except ValueError:
+        return False
+    return len(raw) < min(announced, MAX_BODY_BYTES + 1)
+
+
 class RequestsTransport(Transport):
     """HTTP through one ``requests.Session``: Basic auth, pooled connections, a deadline per request."""
 
@@ -347,6 +370,9 @@ class RequestsTransport(Transport):
             # answer to http.client: that is no answer.
             if deadline.finish():
                 raise _timed_out(timeout, deadline.sent)
+            if _cut_short(raw, response.headers.get('content-length')):
+                # urllib3 2 says so itself; urllib3 1.26 hands over the part that came.
+                raise TransportError(Failure.BROKEN, 'the answer broke off midway; %s' % _after(True), sent=True)
             decoded, text = decode_body(raw)
             return Answer(response.status_code, decoded, text, response.headers.get('x-request-id'),
                           parse_retry_after(response.headers.get('retry-after')))

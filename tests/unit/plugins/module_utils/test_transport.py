@@ -324,3 +324,17 @@ def test_a_trickling_answer_ends_within_the_deadline_whatever_its_framing(server
     for case, outcome, took in results:
         assert took < DEADLINE + 1.0, (case, outcome, took)
         assert outcome == Failure.TIMEOUT, (case, outcome)
+
+
+@pytest.mark.parametrize('version, too_old', [('2.31.0', True), ('2.32.2', True), ('2.32.3', False), ('2.34.2', False),
+                                              ('3.0.0.dev1', False)])
+def test_a_requests_older_than_the_adapter_needs_is_named_with_what_to_install(monkeypatch, version, too_old):
+    import requests
+
+    from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import requests_too_old
+
+    monkeypatch.setattr(requests, '__version__', version)
+    message = requests_too_old()
+    assert (message is not None) is too_old
+    if too_old:
+        assert 'needs requests 2.32.3 or later, found %s' % version in message and 'pip install "requests>=2.32.3"' in message
