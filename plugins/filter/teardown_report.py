@@ -18,6 +18,9 @@ description:
   - With O(recordings), the report lists every one of them in that order; one that was not stopped in this run
     because an earlier run had confirmed it stopped (see P(agora.cloud_recording.teardown_pending#filter)) is
     reported from what that run learned, as C(already_stopped) with C(skipped=true).
+  - A recording whose stop an interrupted run had sent (its journal holds the C(stop_sent) line but no result) and
+    that Agora no longer knows is reported C(stopped) with C(inferred=true) and C(earlier_stop_sent=true): that run's
+    stop most likely ended it.
   - Returns the recordings and a summary counted the same way as the module's, plus C(skipped).
 positional: previous
 options:
@@ -91,11 +94,20 @@ from ansible_collections.agora.cloud_recording.plugins.plugin_utils._teardown im
     earlier_knowledge,
     is_confirmed_stopped,
     key_of,
+    stops_sent_unanswered,
     unique_keys,
 )
 
 
-def _carried_over(result: dict, earlier: dict | None) -> dict:
+def _stopped_by_the_earlier_run(result: dict) -> dict:
+    """An earlier run sent the stop and was killed before its answer; now Agora no longer knows the recording: that stop
+    most likely ended it (``inferred``, as the module says of a stop whose answer was lost)."""
+    return dict(result, outcome='stopped', inferred=True, earlier_stop_sent=True)
+
+
+def _carried_over(result: dict, earlier: dict | None, sent_unanswered: bool = False) -> dict:
+    if sent_unanswered and result.get('outcome') == 'already_stopped':
+        result = _stopped_by_the_earlier_run(result)
     if (earlier is not None and result.get('outcome') == 'already_stopped' and result.get('upload_status') == 'unknown'
             and earlier.get('upload_status') in KNOWN_FROM_BEFORE):
         return dict(result, upload_status=earlier['upload_status'], files=earlier.get('files') or [],
@@ -123,13 +135,14 @@ def teardown_report(results: list, previous: list | None = None, journal: list |
     if not isinstance(results, list) or not all(isinstance(item, dict) for item in results):
         raise AnsibleFilterError('teardown_report expects the recordings list of a batch stop')
     known = earlier_knowledge(previous or [], journal or [])
+    unanswered = stops_sent_unanswered(journal or [])
     this_run = {key_of(result): result for result in results}
     order = unique_keys(recordings, app_id) if recordings is not None else list(this_run)
     found = {key_of(item): item for item in inventory or [] if isinstance(item, dict)}
     report = []
     for key in order:
         if key in this_run:
-            entry = _carried_over(this_run[key], known.get(key))
+            entry = _carried_over(this_run[key], known.get(key), key in unanswered)
         elif is_confirmed_stopped(known.get(key)):
             entry = _skipped(known[key])
         else:

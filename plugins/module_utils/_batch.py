@@ -20,7 +20,7 @@ from typing import Any, Callable
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraError, Recording
 from ansible_collections.agora.cloud_recording.plugins.module_utils._options import recording_from_params
 
-NOT_ATTEMPTED = ('not attempted: the run was interrupted (SIGINT or SIGTERM) before this recording was tried; it may '
+NOT_ATTEMPTED = ('not attempted: the run was interrupted (SIGINT, SIGTERM, or the controller went away) before this recording was tried; it may '
                  'still be running: run the task again')
 
 # File descriptors kept free for everything but the connections: Python, the module's output, the journal.

@@ -146,7 +146,7 @@ class _CallProgress:
 
 
 class _Interrupted(Exception):
-    """The run was asked to stop (SIGINT or SIGTERM) while a call waited."""
+    """The run was asked to stop (SIGINT, SIGTERM, or the controller went away) while a call waited."""
 
 
 class AgoraClient:
@@ -238,7 +238,7 @@ class AgoraClient:
             return self._decide_loop(call, progress)
         except _Interrupted:
             last = ' The last answer: %s.' % progress.last if progress.last else ''
-            raise AgoraError('%s: the run was interrupted (SIGINT or SIGTERM) after %d attempt(s).%s %s'
+            raise AgoraError('%s: the run was interrupted (SIGINT, SIGTERM, or the controller went away) after %d attempt(s).%s %s'
                              % (call.what, progress.attempts, last, self._where_it_stands(call, progress)),
                              None, progress.attempts, progress.answered_by)
 

@@ -92,6 +92,10 @@ def failed_result(recording: Recording, error: AgoraError) -> dict[str, Any]:
                 msg=str(error))
 
 
+# The journal line written before a stop is sent; result lines have no stage.
+STAGE_STOP_SENT = 'stop_sent'
+
+
 class Journal:
     """Appends each finished recording's result to a file as one JSON line, so an interrupted run's knowledge survives.
 
@@ -108,6 +112,10 @@ class Journal:
                              % (path, exc.strerror))
         self.path = path
         self.error: str | None = None
+
+    def stop_sent(self, recording: Recording) -> None:
+        """Written before the stop goes out: a later run then knows it may have taken effect, whatever became of this one."""
+        self.record(dict(identity(recording), stage=STAGE_STOP_SENT))
 
     def record(self, result: dict[str, Any]) -> None:
         entry = dict(self._redactor.value(result), journaled_at=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))

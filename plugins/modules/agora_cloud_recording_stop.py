@@ -25,6 +25,9 @@ description:
     stopped the recording.
   - On SIGINT or SIGTERM no new stop starts, requests already sent finish within O(timeout), and the module reports
     what it learned; recordings it never tried are reported as failed, not attempted.
+  - The same happens when the controller goes away without a signal reaching the module (SIGKILL to
+    C(ansible-playbook), as ansible-runner sends on a cancel or a timeout, or a closed terminal): the module watches
+    the processes above it and starts no new request within about a second.
 extends_documentation_fragment:
   - agora.cloud_recording.connection
   - agora.cloud_recording.connection.actiongroup
@@ -159,6 +162,8 @@ options:
     description:
       - With O(recordings), a file to which each recording's result is appended as one JSON line as soon as it is
         known (every form of the customer secret masked), so that what an interrupted run learned survives it.
+      - Before each stop is sent, a line with C(stage=stop_sent) is appended, so that a later run knows a stop went
+        out even when its answer never arrived (the controller was killed midway).
       - Created when missing; its directory must exist. Not written in check mode.
       - The role M(agora.cloud_recording.recording_teardown) keeps one in its report directory.
     type: path
@@ -451,14 +456,16 @@ def query_before_stop(client: AgoraClient, recording: Recording) -> Outcome | No
         return None  # the stop decides; a query that fails must not hold it back
 
 
-def stop(run: Run, client: AgoraClient, recording: Recording, async_stop: bool) -> dict:
-    """Stop one recording (in check mode: query it) and shape its result."""
+def stop(run: Run, client: AgoraClient, recording: Recording, async_stop: bool, journal: Journal | None = None) -> dict:
+    """Stop one recording (in check mode: query it) and shape its result; the journal hears of the stop before it goes."""
     if run.module.check_mode:
         return recording_result(recording, client.query(recording), check_mode=True)
     query_files = run.params['query_files']
     queried = query_before_stop(client, recording) if (async_stop if query_files is None else query_files) else None
     # A query that already waited out Agora's 404 window: the stop's 404 counts at once, not after a second wait.
     rechecked = queried is not None and queried.verdict.kind == Kind.NOT_FOUND and queried.rechecked
+    if journal is not None:
+        journal.stop_sent(recording)
     return recording_result(recording, client.stop(recording, async_stop, rechecked), queried=queried)
 
 
@@ -467,7 +474,7 @@ def stop_batch(run: Run) -> dict:
     with run.client(workers) as client:
         journal = Journal(run.params['journal'], client.redactor) if run.params['journal'] and not run.module.check_mode else None
         try:
-            results = run.run_batch(items, workers, lambda item: stop(run, client, item.recording, item.async_stop),
+            results = run.run_batch(items, workers, lambda item: stop(run, client, item.recording, item.async_stop, journal),
                                     failed_result, journal.record if journal else lambda result: None)
         finally:
             if journal is not None:

@@ -14,6 +14,8 @@ import json
 
 from ansible.utils.display import Display
 
+from ansible_collections.agora.cloud_recording.plugins.module_utils._results import STAGE_STOP_SENT
+
 # Upload states worth carrying over from an earlier run: Agora no longer tells them once a recording has stopped.
 KNOWN_FROM_BEFORE = ('uploaded', 'backuped', 'pending', 'no_data')
 
@@ -25,12 +27,7 @@ def key_of(entry: dict, app_id: str = '') -> tuple:
 
 def unique_keys(recordings: list, app_id: str = '') -> list:
     """The keys of the recordings, in order, each once (the module stops a repeated entry once)."""
-    keys = []
-    for entry in recordings:
-        key = key_of(entry, app_id)
-        if key not in keys:
-            keys.append(key)
-    return keys
+    return list(dict.fromkeys(key_of(entry, app_id) for entry in recordings))
 
 
 def journal_entries(journal: list | str) -> list:
@@ -49,14 +46,28 @@ def journal_entries(journal: list | str) -> list:
     return entries
 
 
+def _is_stop_sent(entry: dict) -> bool:
+    """A journal line written before a stop went out (see the stop module's ``journal``), not a result."""
+    return entry.get('stage') == STAGE_STOP_SENT
+
+
 def earlier_knowledge(previous: list, journal: list | str) -> dict:
-    """What earlier runs learned per recording: the previous report, then the journal (newer) over it."""
+    """What earlier runs learned per recording: the previous report, then the journal's results (newer) over it."""
     known: dict = {}
     for source, entries in (('previous_report', previous), ('previous_journal', journal_entries(journal))):
         for entry in entries or []:
-            if isinstance(entry, dict) and entry.get('sid'):
+            if isinstance(entry, dict) and entry.get('sid') and not _is_stop_sent(entry):
                 known[key_of(entry)] = dict(entry, upload_status_from=source)
     return known
+
+
+def stops_sent_unanswered(journal: list | str) -> set:
+    """The recordings whose stop an earlier run sent but whose result it never journaled (it was killed midway)."""
+    unanswered: set = set()
+    for entry in journal_entries(journal):
+        if isinstance(entry, dict) and entry.get('sid'):
+            (unanswered.add if _is_stop_sent(entry) else unanswered.discard)(key_of(entry))
+    return unanswered
 
 
 def is_confirmed_stopped(entry: dict | None) -> bool:

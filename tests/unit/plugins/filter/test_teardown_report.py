@@ -134,3 +134,25 @@ def test_the_inventory_before_the_teardown_is_kept_per_recording():
     assert [item['before_teardown'] for item in report['recordings']] == ['recording', 'gone', 'unknown', None]
     assert report['summary']['before_teardown'] == {'recording': 1, 'gone': 1, 'unknown': 1}
     assert 'before_teardown' not in teardown_report([result('a')])['summary']
+
+
+def test_a_stop_sent_by_a_killed_run_and_now_gone_is_reported_stopped_by_it():
+    """The journal says a stop went out and no answer came back (the controller was killed); now Agora answers 404."""
+    journal = '\n'.join(json.dumps(line) for line in (
+        {'app_id': 'a' * 32, 'sid': 'killed-midway', 'stage': 'stop_sent'},
+        {'app_id': 'a' * 32, 'sid': 'answered', 'stage': 'stop_sent'},
+        {'app_id': 'a' * 32, 'sid': 'answered', 'outcome': 'stopped', 'upload_status': 'uploaded', 'confirmed': True,
+         'failed': False},
+    ))
+    results = [result('killed-midway', 'already_stopped', 'unknown', app_id='a' * 32),
+               result('never-sent', 'already_stopped', 'unknown', app_id='a' * 32)]
+    report = teardown_report(results, [], journal=journal)
+    by_sid = {item['sid']: item for item in report['recordings']}
+    assert (by_sid['killed-midway']['outcome'], by_sid['killed-midway']['inferred'],
+            by_sid['killed-midway']['earlier_stop_sent']) == ('stopped', True, True)
+    assert by_sid['never-sent']['outcome'] == 'already_stopped' and 'earlier_stop_sent' not in by_sid['never-sent']
+
+
+def test_a_stop_sent_line_is_not_knowledge_of_a_result():
+    journal = json.dumps({'app_id': 'a' * 32, 'sid': 'x', 'stage': 'stop_sent'})
+    assert teardown_pending([{'app_id': 'a' * 32, 'sid': 'x'}], [], journal=journal) == [{'app_id': 'a' * 32, 'sid': 'x'}]

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -20,7 +21,12 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._client impo
 from ansible_collections.agora.cloud_recording.plugins.module_utils._failover import Failover, named_hosts
 from ansible_collections.agora.cloud_recording.plugins.module_utils._results import Journal, failed_result, recording_result
 from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import Redactor
-from ansible_collections.agora.cloud_recording.plugins.module_utils._signals import Interruption
+from ansible_collections.agora.cloud_recording.plugins.module_utils._signals import (
+    Interruption,
+    ancestry,
+    broken_link,
+    parent_of,
+)
 
 OTHER_APP = 'fedcba9876543210fedcba9876543210'
 
@@ -166,3 +172,34 @@ def test_a_signal_the_launcher_ignores_stays_ignored():
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
     finally:
         signal.signal(signal.SIGINT, before)
+
+
+class TestTheControllerWatch:
+    """The processes above the module, as /proc tells them, stand in for a fake process table here."""
+
+    def test_ancestry_follows_parents_up_to_the_depth_or_init(self):
+        table = {500: 400, 400: 300, 300: 200, 200: 1}
+        assert ancestry(500, table.get) == [(500, 400), (400, 300), (300, 200)]
+        assert ancestry(300, table.get, depth=5) == [(300, 200), (200, 1)]
+
+    @pytest.mark.parametrize('change, broken', [({300: 1}, (300, 200)), ({400: None}, (400, 300)), ({}, None)],
+                             ids=['controller-killed-worker-reparented', 'shell-gone', 'all-well'])
+    def test_a_link_that_no_longer_holds_is_found(self, change, broken):
+        table = {500: 400, 400: 300, 300: 200, 200: 1}
+        links = ancestry(500, table.get)
+        table.update(change)
+        assert broken_link(links, table.get) == broken
+
+    def test_a_vanished_controller_interrupts_the_run(self, monkeypatch):
+        """Real time, but short: the watch looks every 10 ms here."""
+        table = {os.getpid(): 400, 400: 300, 300: 200, 200: 1}
+        interruption = Interruption(parent=table.get, interval=0.01)
+        with interruption.watching_the_controller():
+            assert not interruption.is_set()
+            table[300] = 1   # ansible-playbook was killed: the worker now hangs under init
+            interruption.sleep(2.0)   # returns as soon as the watch sets the interruption
+            assert interruption.is_set() and 'the controller is gone: process 300' in interruption.reason
+
+    def test_the_proc_reader_reads_this_process(self):
+        assert parent_of(os.getpid()) == os.getppid()
+        assert parent_of(2 ** 22 + 12345) is None

@@ -416,7 +416,9 @@ class TestInterruptionAndJournal:
         assert all('not attempted: the run was interrupted' in item['msg'] for item in result['recordings'][1:])
         assert result['msg'].startswith('2 of 3 recordings could not be stopped')
         lines = [json.loads(line) for line in journal.read_text().splitlines()]
-        assert [(line['sid'], line['outcome'], line['upload_status']) for line in lines] == [(first.sid, 'stopped', 'uploaded')]
+        # The stop was journaled before it went out, then its result; nothing for the two never tried.
+        assert [(line['sid'], line.get('stage'), line.get('outcome')) for line in lines] == [
+            (first.sid, 'stop_sent', None), (first.sid, None, 'stopped')]
 
     def test_sigint_during_a_retry_wait_of_a_single_recording(self, monkeypatch):
         before = signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -424,7 +426,7 @@ class TestInterruptionAndJournal:
             result = run(single(), [Call('POST', STOP, answer(503, {'message': 'busy'}), during=interrupt)], monkeypatch).result
         finally:
             signal.signal(signal.SIGINT, before)
-        assert result['failed'] is True and 'the run was interrupted (SIGINT or SIGTERM) after 1 attempt(s)' in result['msg']
+        assert result['failed'] is True and 'the run was interrupted (SIGINT, SIGTERM, or the controller went away) after 1 attempt(s)' in result['msg']
         assert 'The stop may already have taken effect, or the recording may still be running' in result['msg']
 
     def test_the_journal_holds_every_finished_recording_with_the_secret_masked(self, monkeypatch, tmp_path):
@@ -435,9 +437,10 @@ class TestInterruptionAndJournal:
         calls = [Call('POST', first.path('stop'), stopped(recording=first)), Call('POST', second.path('stop'), echo)]
         result = run(batch([entry(first), entry(second)], concurrency=1, journal=str(journal)), calls, monkeypatch).result
         lines = journal.read_text().splitlines()
-        assert lines[0] == '{"earlier": "line"}' and len(lines) == 3
-        assert CREDENTIALS['customer_secret'] not in journal.read_text() and 'bad ********' in lines[2]
-        assert json.loads(lines[2])['failed'] is True and 'bad ********' in result['recordings'][1]['msg']
+        assert lines[0] == '{"earlier": "line"}' and len(lines) == 5
+        assert [json.loads(line).get('stage') for line in lines[1:]] == ['stop_sent', None, 'stop_sent', None]
+        assert CREDENTIALS['customer_secret'] not in journal.read_text() and 'bad ********' in lines[4]
+        assert json.loads(lines[4])['failed'] is True and 'bad ********' in result['recordings'][1]['msg']
 
     def test_no_journal_in_check_mode(self, monkeypatch, tmp_path):
         journal = tmp_path / 'journal.jsonl'
