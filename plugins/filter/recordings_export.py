@@ -16,6 +16,9 @@ description:
     misspelled or missing C(recordings) key, a null, a string, an entry that is not a mapping) fails, naming the file
     and what was expected, so that a teardown never ends C(ok) having stopped nothing.
   - An explicitly empty list is accepted, with a warning.
+  - JSON is read as JSON (so an export indented with tabs works), anything else as YAML. A C(cname) or C(uid) that
+    YAML turned into something else than the application wrote (C(cname: 0123) is the number 83 in YAML 1.1, C(1e3)
+    a float, C(yes) a boolean) fails naming the entry and asking to quote it: it is never sent changed.
 positional: path
 options:
   _input:
@@ -43,22 +46,76 @@ _value:
   elements: dict
 '''
 
+import json
+import re
+
 import yaml
 
 from ansible.errors import AnsibleFilterError
 from ansible.utils.display import Display
 
 EXPECTED = 'a list of recordings, or a mapping with a "recordings" list (see the recording_teardown role\'s README)'
+# How YAML 1.1 may write an integer other than plainly in decimal: 0123 (octal), 0x1f, 0b101, 1_000, 1:30 (base 60).
+PLAIN_DECIMAL = re.compile(r'[-+]?(0|[1-9][0-9]*)\Z')
+
+
+class _Unplain(int):
+    """An integer YAML read from something other than plain decimal digits (0123 is 83): kept apart to be refused."""
+
+    source = ''
+
+
+class _ExportLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
+    """YAML's safe loader, remembering which integers were not written in plain decimal."""
+
+    def construct_yaml_int(self, node):
+        value = super().construct_yaml_int(node)
+        if PLAIN_DECIMAL.match(node.value.strip()):
+            return value
+        unplain = _Unplain(value)
+        unplain.source = node.value
+        return unplain
+
+
+_ExportLoader.add_constructor('tag:yaml.org,2002:int', _ExportLoader.construct_yaml_int)
 
 
 def _loaded(text: str, path: str) -> object:
     if not isinstance(text, str) or not text.strip():
         raise AnsibleFilterError('%s is empty: it should hold %s.' % (path, EXPECTED))
     try:
-        # JSON is YAML too.
-        return yaml.safe_load(text)
+        # JSON first: valid JSON may be indented with tabs, which YAML refuses.
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        return yaml.load(text, Loader=_ExportLoader)  # nosec B506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise AnsibleFilterError('%s is neither JSON nor YAML (%s): it should hold %s.' % (path, ' '.join(str(exc).split()), EXPECTED))
+
+
+def _identity_problem(entry: dict, key: str) -> str | None:
+    """Why an entry's cname or uid is not what the application wrote, or None."""
+    value = entry.get(key)
+    if isinstance(value, _Unplain):
+        return ('%s is %s, which YAML reads as the number %d: quote it (%s: "%s")'
+                % (key, value.source, int(value), key, value.source))
+    if key == 'cname' and value is not None and not isinstance(value, str):
+        return '%s is %s, not text: YAML read it as a %s; quote it' % (key, value, type(value).__name__)
+    if key == 'uid' and isinstance(value, (bool, float)):
+        return '%s is %s, not a whole number: YAML read it as a %s; quote it' % (key, value, type(value).__name__)
+    return None
+
+
+def _plain(value: object) -> object:
+    """Any other integer YAML read unusually, as the plain integer it is (nothing else of ours reads them)."""
+    if isinstance(value, _Unplain):
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
 
 
 def recordings_export(text: str, path: str) -> list:
@@ -79,9 +136,13 @@ def recordings_export(text: str, path: str) -> list:
         if not isinstance(entry, dict):
             raise AnsibleFilterError('%s: entry %d is %s, not a mapping with resource_id, sid, mode, cname and uid.'
                                      % (where, index, 'null' if entry is None else 'a %s' % type(entry).__name__))
+        for key in ('cname', 'uid'):
+            problem = _identity_problem(entry, key)
+            if problem:
+                raise AnsibleFilterError('%s: entry %d (sid %s): %s. Nothing was stopped.' % (where, index, entry.get('sid'), problem))
     if not recordings:
         Display().warning('%s holds an empty list of recordings: there is nothing to stop from it.' % path)
-    return recordings
+    return _plain(recordings)
 
 
 class FilterModule(object):

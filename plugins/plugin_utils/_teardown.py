@@ -30,20 +30,34 @@ def unique_keys(recordings: list, app_id: str = '') -> list:
     return list(dict.fromkeys(key_of(entry, app_id) for entry in recordings))
 
 
+def parse_journal(text: str) -> tuple[list, list]:
+    """A journal's entries (its lines that are JSON objects), and the numbers of the lines that are not."""
+    entries, bad = [], []
+    for number, line in enumerate((line for line in text.splitlines() if line.strip()), start=1):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            entry = None
+        if isinstance(entry, dict):
+            entries.append(entry)
+        else:
+            bad.append(number)
+    return entries, bad
+
+
 def journal_entries(journal: list | str) -> list:
     """A journal's entries, from its text (JSON lines) or as a list already; a line cut short by a kill is skipped."""
     if not isinstance(journal, str):
         return list(journal or [])
-    entries = []
-    for number, line in enumerate(journal.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            entries.append(json.loads(line))
-        except ValueError:
-            Display().warning('teardown journal line %d is not whole (the run that wrote it was killed midway); it is '
-                              'ignored.' % number)
+    entries, bad = parse_journal(journal)
+    for number in bad:
+        warn_cut_line(number)
     return entries
+
+
+def warn_cut_line(number: int) -> None:
+    Display().warning('teardown journal line %d is not whole (the run that wrote it was killed midway); it is '
+                      'ignored.' % number)
 
 
 def _is_stop_sent(entry: dict) -> bool:

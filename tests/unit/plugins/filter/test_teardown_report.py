@@ -156,3 +156,34 @@ def test_a_stop_sent_by_a_killed_run_and_now_gone_is_reported_stopped_by_it():
 def test_a_stop_sent_line_is_not_knowledge_of_a_result():
     journal = json.dumps({'app_id': 'a' * 32, 'sid': 'x', 'stage': 'stop_sent'})
     assert teardown_pending([{'app_id': 'a' * 32, 'sid': 'x'}], [], journal=journal) == [{'app_id': 'a' * 32, 'sid': 'x'}]
+
+
+def test_a_json_export_indented_with_tabs_is_read():
+    text = '{\n\t"recordings": [\n\t\t{"sid": "a", "cname": "main", "uid": "1"}\n\t]\n}\n'
+    assert recordings_export(text, 'export.json') == [{'sid': 'a', 'cname': 'main', 'uid': '1'}]
+
+
+@pytest.mark.parametrize('line, words', [
+    ('cname: 0123', 'cname is 0123, which YAML reads as the number 83: quote it (cname: "0123")'),
+    ('cname: 0x1f', 'cname is 0x1f, which YAML reads as the number 31'),
+    ('cname: 1_000', 'cname is 1_000, which YAML reads as the number 1000'),
+    ('cname: 1.5e3', 'cname is 1500.0, not text: YAML read it as a float; quote it'),
+    ('cname: yes', 'cname is True, not text: YAML read it as a bool; quote it'),
+    ('cname: 12345', 'cname is 12345, not text: YAML read it as a int; quote it'),
+    ('uid: 0527', 'uid is 0527, which YAML reads as the number 343'),
+    ('uid: 5.0', 'uid is 5.0, not a whole number: YAML read it as a float; quote it'),
+])
+def test_a_cname_or_uid_that_yaml_changed_is_refused_naming_the_entry(line, words):
+    base = {'sid': 's1', 'cname': 'main', 'uid': '1'}
+    key = line.split(':')[0]
+    others = '\n'.join('    %s: %s' % (name, value) for name, value in base.items() if name != key)
+    text = 'recordings:\n  - sid: s0\n    cname: ok\n    uid: 1\n  -\n%s\n    %s\n' % (others, line)
+    with pytest.raises(AnsibleFilterError) as caught:
+        recordings_export(text, 'export.yml')
+    assert str(caught.value).startswith('"recordings" in export.yml: entry 1 (sid s1): ') and words in str(caught.value)
+
+
+def test_a_plain_decimal_uid_is_taken_and_other_unusual_integers_become_plain():
+    recordings = recordings_export('- {sid: s, cname: main, uid: 527841, extra: 0x10}\n', 'export.yml')
+    assert recordings == [{'sid': 's', 'cname': 'main', 'uid': 527841, 'extra': 16}]
+    assert type(recordings[0]['extra']) is int
