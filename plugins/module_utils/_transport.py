@@ -147,7 +147,8 @@ def classify_exception(exc: Exception, timeout: float, sent: bool) -> TransportE
         return TransportError(Failure.TLS, 'TLS failed (%s); %s' % (cause, _after(sent)), sent=sent)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return TransportError(Failure.CONNECT, 'no connection within %s s (connect timeout)' % timeout, sent=False)
-    if isinstance(exc, requests.exceptions.ReadTimeout):
+    if isinstance(exc, requests.exceptions.ReadTimeout) or {'ReadTimeoutError', 'TimeoutError', 'timeout'} & names:
+        # requests turns a read timeout while streaming the body into a ConnectionError: it is a timeout all the same.
         return _timed_out(timeout, sent)
     if 'NameResolutionError' in names or 'gaierror' in names:
         return TransportError(Failure.DNS, 'the host name could not be resolved (DNS)', sent=False)

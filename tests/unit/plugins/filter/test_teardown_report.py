@@ -167,7 +167,7 @@ def test_a_json_export_indented_with_tabs_is_read():
     ('cname: 0123', 'cname is 0123, which YAML reads as the number 83: quote it (cname: "0123")'),
     ('cname: 0x1f', 'cname is 0x1f, which YAML reads as the number 31'),
     ('cname: 1_000', 'cname is 1_000, which YAML reads as the number 1000'),
-    ('cname: 1.5e3', 'cname is 1500.0, not text: YAML read it as a float; quote it'),
+    ('cname: 1.5', 'cname is 1.5, not text: YAML read it as a float; quote it'),
     ('cname: yes', 'cname is True, not text: YAML read it as a bool; quote it'),
     ('cname: 12345', 'cname is 12345, not text: YAML read it as a int; quote it'),
     ('uid: 0527', 'uid is 0527, which YAML reads as the number 343'),

@@ -338,3 +338,17 @@ def test_a_requests_older_than_the_adapter_needs_is_named_with_what_to_install(m
     assert (message is not None) is too_old
     if too_old:
         assert 'needs requests 2.32.3 or later, found %s' % version in message and 'pip install "requests>=2.32.3"' in message
+
+
+def test_a_read_timeout_while_the_body_streams_is_a_timeout():
+    """requests raises a body's read timeout as a ConnectionError; under load the socket's own timeout can fire before
+    the deadline's watchdog does. It was reported as "the connection was closed (TimeoutError)"."""
+    import requests
+    from urllib3.exceptions import ReadTimeoutError
+
+    from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import classify_exception
+
+    wrapped = requests.exceptions.ConnectionError(ReadTimeoutError(None, '/stop', 'Read timed out.'))
+    error = classify_exception(wrapped, 2.0, sent=True)
+    assert (error.failure, error.may_have_acted, str(error)) == (
+        Failure.TIMEOUT, True, 'no answer within 2.0 s (timeout); the request may still have reached Agora')
