@@ -91,7 +91,11 @@ class Fault:
     ``status`` replaces the answer (``body``: a dict or list is sent as JSON, a str as it is, None as an empty body);
     ``drop`` closes the connection without an answer; ``reset`` closes it with a TCP RST (SO_LINGER 0) after reading
     the request; ``truncate`` sends the headers and half the body, then closes; ``delay`` waits before answering;
-    ``trickle`` writes the answer one byte at a time, this many seconds apart; ``echo_auth`` answers
+    ``trickle`` writes the answer one byte at a time, this many seconds apart (with ``trickle_body``, the headers at once
+    and then the body so);
+    ``framing`` says how the answer ends: ``keep-alive`` (HTTP/1.1 with Content-Length, the default), ``close``
+    (HTTP/1.1 with ``Connection: close``, then the connection closes) or ``http10`` (an HTTP/1.0 answer without a
+    length, ended by closing the connection); ``echo_auth`` answers
     ``{"message": "bad request", "echo": {<every request header>}}`` (status 400 unless ``status`` says otherwise)
     with the Authorization header echoed in ``X-Echo-Authorization``, as a careless proxy might.
     With ``after`` the request takes its normal effect first (a stop stops), and only the answer the client sees is
@@ -113,6 +117,8 @@ class Fault:
     app_id: str | None = None
     echo_auth: bool = False
     trickle: float = 0.0
+    trickle_body: bool = False
+    framing: str = 'keep-alive'
     reset: bool = False
     domain: str | None = None
 
@@ -180,9 +186,10 @@ def echo_credentials(status: int = 400, **match: Any) -> Fault:
     return Fault(status=status, echo_auth=True, **match)
 
 
-def trickling(seconds_per_byte: float, **match: Any) -> Fault:
-    """The simulator's own answer (the request takes effect), written one byte every ``seconds_per_byte``."""
-    return Fault(trickle=seconds_per_byte, **match)
+def trickling(seconds_per_byte: float, framing: str = 'keep-alive', body_only: bool = False, **match: Any) -> Fault:
+    """The simulator's own answer (the request takes effect), written one byte every ``seconds_per_byte`` (with
+    ``body_only``, the headers at once), framed as ``framing`` says (see ``Fault``)."""
+    return Fault(trickle=seconds_per_byte, framing=framing, trickle_body=body_only, **match)
 
 
 def connection_reset(**match: Any) -> Fault:
@@ -1057,38 +1064,45 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             answer = (own[0], own[1], own[2], dict(own[3], **fault.headers))
         else:
             raise ValueError('a fault needs a status unless it drops or resets the connection')
-        self._write(*answer, truncate=fault.truncate, trickle=fault.trickle)
+        self._write(*answer, truncate=fault.truncate, trickle=fault.trickle, framing=fault.framing,
+                    trickle_body=fault.trickle_body)
 
     def _write(self, status: int, payload: bytes, content_type: str, headers: dict[str, str],
-               truncate: bool = False, trickle: float = 0.0) -> None:
+               truncate: bool = False, trickle: float = 0.0, framing: str = 'keep-alive', trickle_body: bool = False) -> None:
         """The answer in one write (headers and body together), unless it is truncated on purpose or trickled."""
         if truncate:
             payload = payload or b'{"padding": "' + b'x' * 64 + b'"}'
         headers = dict({'Content-Type': content_type, 'Content-Length': str(len(payload))}, **headers)
+        if framing == 'close':
+            headers['Connection'] = 'close'
+        elif framing == 'http10':
+            del headers['Content-Length']   # the end of the connection ends the body
         if truncate:
             payload = payload[:len(payload) // 2]
-        lines = ['HTTP/1.1 %d %s' % (status, self.responses.get(status, ('',))[0])]
+        version = 'HTTP/1.0' if framing == 'http10' else 'HTTP/1.1'
+        lines = ['%s %d %s' % (version, status, self.responses.get(status, ('',))[0])]
         lines += ['%s: %s' % item for item in headers.items()]
         data = ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1') + payload
         self.server.simulator._note_answer(self._app_id)
         try:
             if trickle:
-                self._trickle(data, trickle)
+                self._trickle(data, trickle, data.index(b'\r\n\r\n') + 4 if trickle_body else 0)
             else:
                 self.wfile.write(data)
         except OSError:
             self.close_connection = True  # the client gave up (its timeout): nothing to answer to
             return
-        if truncate:
+        if truncate or framing != 'keep-alive':
             self.close_connection = True
             try:
                 self.connection.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
 
-    def _trickle(self, data: bytes, seconds_per_byte: float) -> None:
+    def _trickle(self, data: bytes, seconds_per_byte: float, at_once: int = 0) -> None:
         stopping = self.server.simulator._stopping
-        for index in range(len(data)):
+        self.connection.sendall(data[:at_once])
+        for index in range(at_once, len(data)):
             self.connection.sendall(data[index:index + 1])   # raises once the client has gone: the caller stops quietly
             if index + 1 < len(data) and stopping.wait(seconds_per_byte):
                 self.close_connection = True

@@ -727,3 +727,25 @@ def test_hundreds_of_simultaneous_connections(make_sim):
     stats = sim.stats()
     assert statuses == [b'200'] * count
     assert stats['max_in_flight'] >= 100 and stats['busiest_second'] == {DEMO_APP_ID: count}
+
+
+@pytest.mark.parametrize('framing, status_line, closed', [('close', b'HTTP/1.1 200', True), ('http10', b'HTTP/1.0 200', True),
+                                                         ('keep-alive', b'HTTP/1.1 200', False)])
+def test_a_fault_frames_its_answer_as_asked(simulator, framing, status_line, closed):
+    recording = simulator.seed(file_list_mode='none')
+    simulator.add_fault(trickling(0.003, framing=framing, body_only=True, action='query'))
+    with socket.create_connection(('127.0.0.1', simulator.port), timeout=5) as sock:
+        sock.sendall(raw_query(recording, simulator.port))
+        head, separator, body = sock.recv(4096).partition(b'\r\n\r\n')
+        # body_only: the headers came at once; of the body, a few bytes so far at most.
+        assert separator and len(body) < 10 and head.startswith(status_line)
+        assert (b'Connection: close' in head) is (framing == 'close')
+        assert (b'Content-Length' in head) is (framing != 'http10')
+        while not body.endswith(b'}}'):
+            chunk = sock.recv(4096)
+            assert chunk, 'the answer ended early'
+            body += chunk
+        assert json.loads(body)['sid'] == recording.sid
+        if closed:   # the end of the connection ends the answer
+            sock.settimeout(2)
+            assert sock.recv(1) == b''
