@@ -37,7 +37,7 @@ from agora_simulator import (
     server_error,
     trickling,
 )
-from agora_test_support import CUSTOMER_ID, CUSTOMER_SECRET
+from agora_test_support import CUSTOMER_ID, CUSTOMER_SECRET, SPECIAL_CUSTOMER_ID, SPECIAL_SECRET, echoed_secret_forms
 
 BIN = os.path.dirname(sys.executable)
 PAIR = '%s:%s' % (CUSTOMER_ID, CUSTOMER_SECRET)
@@ -58,6 +58,8 @@ class Case:
     outcome: str | None = None
     message: tuple[str, ...] = ()
     seed: dict[str, Any] = field(default_factory=dict)
+    # The most seconds the task may take (its attempts' deadlines, waits and re-checks), when it is measured.
+    bound: float | None = None
 
 
 def echoing_agora_answer(recording):
@@ -65,6 +67,12 @@ def echoing_agora_answer(recording):
     server_response = {'uploadingStatus': 'uploaded', 'echo': 'Basic %s' % SECRET_FORMS[2], 'pair': PAIR}
     return Fault(status=200, after=True, sid=recording.sid, body=dict(recording.identity(), serverResponse=server_response))
 
+
+# Written as YAML's .inf in the playbook (JSON has no infinity).
+INFINITY = '__INFINITY__'
+# A password and a token in a base URL: refused, and never in any output (Ansible's invocation included).
+URL_PASSWORD = 'pa/ss-w0rd-in-url'
+URL_TOKEN = 't0ken-in-query-9d2e'
 
 BAD_INPUT = [
     Case('sid-with-dot-dot', args={'sid': '../../acquire'}, message=('sid must be the sid that start returned',)),
@@ -91,6 +99,21 @@ BAD_INPUT = [
     Case('batch-rate-tiny', args={'batch': True, 'rate_limit': 1e-9}, message=('rate_limit must be 0 or between 0.1 and 1000',)),
     Case('batch-concurrency-absurd', args={'batch': True, 'concurrency': 10 ** 8}, message=('concurrency must be between 1 and 1000',)),
     Case('batch-entry-sid', args={'batch': True, 'entry': {'sid': 'x#y'}}, message=('recordings[0]: sid must be',)),
+    # What ansible-core's own type check takes wrongly, or fails on naming no option.
+    Case('timeout-true', args={'timeout': True}, message=('timeout must be a whole number from 1 to 600; got True (bool).',)),
+    Case('timeout-inf', args={'timeout': INFINITY}, message=('timeout must be a whole number from 1 to 600; got inf (float).',)),
+    Case('retries-inf', args={'retries': INFINITY}, message=('retries must be a whole number from 0 to 10; got inf',)),
+    Case('retries-inf-string', args={'retries': 'inf'}, message=("retries must be a whole number from 0 to 10; got 'inf' (str).",)),
+    Case('recheck-inf', args={'not_found_recheck': INFINITY}, message=('not_found_recheck must be a whole number',)),
+    Case('batch-concurrency-inf', args={'batch': True, 'concurrency': INFINITY}, message=('concurrency must be a whole number',)),
+    Case('batch-entry-a-string', args={'recordings': ['just-a-string']},
+         message=("recordings[0] must be a mapping with resource_id, sid, mode, cname and uid; got 'just-a-string' (str).",)),
+    Case('secret-file-fifo', args={'customer_secret': '', 'customer_secret_file': '{{ fifo_path }}'},
+         message=('customer_secret_file (or AGORA_CUSTOMER_SECRET_FILE) names', 'is not a regular file (a FIFO')),
+    Case('base-url-password-with-slash', args={'api_base_url': 'https://ops:' + URL_PASSWORD + '@api.sd-rtn.com'},
+         message=('api_base_url must not carry credentials',)),
+    Case('base-url-query-token', args={'api_base_url': 'https://api.sd-rtn.com/?token=' + URL_TOKEN},
+         message=('api_base_url must not have a query or fragment',)),
 ]
 
 HOSTILE_ANSWERS = [
@@ -102,7 +125,7 @@ HOSTILE_ANSWERS = [
     Case('another-recordings-200', lambda sim, rec: sim.add_fault(not_agora_200({'sid': '0' * 32, 'resourceId': 'x'}, sid=rec.sid)),
          message=('it names another recording',)),
     Case('nested-json-200', lambda sim, rec: sim.add_fault(Fault(status=200, body=nested_json(50000), sid=rec.sid)),
-         message=("not Agora's answer (it is not a JSON object)",)),
+         message=("not Agora's answer about this recording (it is not a JSON object)",)),
     Case('dropped-after-effect', lambda sim, rec: sim.add_fault(Fault(drop=True, after=True, sid=rec.sid)), outcome='stopped'),
     Case('reset-after-effect', lambda sim, rec: sim.add_fault(Fault(reset=True, after=True, sid=rec.sid)), outcome='stopped'),
     Case('reset-before-effect', lambda sim, rec: sim.add_fault(connection_reset(sid=rec.sid)), outcome='stopped'),
@@ -115,30 +138,64 @@ HOSTILE_ANSWERS = [
     Case('failover-404-then-alive', lambda sim, rec: sim.fail_over(rec.sid, 3.0), args={'not_found_recheck': 30}, outcome='stopped'),
     Case('already-ended', outcome='already_stopped', seed={'state': 'ended'}),
     Case('echo-inside-agoras-answer', lambda sim, rec: sim.add_fault(echoing_agora_answer(rec)), outcome='stopped'),
+    # Another recording's answers say nothing of this one, which keeps running.
+    Case('49-about-another-recording', lambda sim, rec: sim.add_fault(Fault(status=400, sid=rec.sid, body={
+        'code': 49, 'reason': 'repeated stop', 'sid': '0' * 32})), message=('it names another recording',)),
+    Case('206-naming-no-code-but-this-recording', lambda sim, rec: sim.add_fault(Fault(status=206, after=True, sid=rec.sid,
+                                                                                      body=rec.identity())),
+         outcome='stopped'),
+    Case('terminal-control-characters', lambda sim, rec: sim.add_fault(Fault(status=400, sid=rec.sid, body={
+        'code': 2, 'reason': '\x1b[2J\x1b[32mall recordings stopped\x1b[0m'})),
+         message=('\\x1b[2J\\x1b[32mall recordings stopped',)),
+    Case('gave-up-after-206-65', lambda sim, rec: sim.add_fault(backend_timeout(sid=rec.sid, times=None)), args={'retries': 1},
+         message=('The stop may already have taken effect, or the recording may still be running',
+                  'agora.cloud_recording.agora_cloud_recording_info')),
+]
+
+# Answers that trickle, one byte at a time, under every framing: each task ends within its attempts' deadlines.
+TRICKLES = [
+    Case('trickle-%s-%s-%ss' % ('body' if body_only else 'whole', framing, seconds),
+         lambda sim, rec, seconds=seconds, framing=framing, body_only=body_only: sim.add_fault(
+             trickling(seconds, framing=framing, body_only=body_only, sid=rec.sid)),
+         args={'timeout': 2, 'retries': 1}, outcome='stopped', bound=2 * (2 + 1) + 1)
+    for body_only in (True, False) for framing in ('close', 'http10', 'keep-alive') for seconds in (0.1, 0.5, 2.0)
 ]
 
 
-def playbook_for(cases: list[Case], simulator: AgoraSimulator, recordings: list[Any]) -> tuple[str, dict[str, Any]]:
-    """A playbook with one task per case (failures ignored), then one that writes every registered result to a file."""
-    tasks, extra_vars = [], {}
+def timed(number: int, task: dict[str, Any]) -> list[dict[str, Any]]:
+    """The task between two clock readings; ``elapsed_N`` holds the seconds it took."""
+    return [{'name': 'start clock %d' % number, 'ansible.builtin.set_fact': {'started_%d' % number: '{{ now(utc=true).timestamp() }}'}},
+            task,
+            {'name': 'stop clock %d' % number, 'ansible.builtin.set_fact': {
+                'elapsed_%d' % number: '{{ now(utc=true).timestamp() - started_%d | float }}' % number}}]
+
+
+def playbook_for(cases: list[Case], simulator: AgoraSimulator, recordings: list[Any],
+                 credentials: tuple[str, str] = (CUSTOMER_ID, CUSTOMER_SECRET)) -> tuple[str, dict[str, Any]]:
+    """A playbook with one task per case (failures ignored; timed when the case has a bound), then one that writes every
+    registered result, and every measured time under ``elapsed``, to a file."""
+    tasks = []
     for number, (case, recording) in enumerate(zip(cases, recordings)):
         args = dict(case.args)
         batch, entry = args.pop('batch', False), args.pop('entry', {})
         identity = dict(recording.describe(), **entry)
         if batch:
             args['recordings'] = [identity]
-        else:
+        elif 'recordings' not in args:
             args.update({key: value for key, value in identity.items() if key not in args})
-        tasks.append({'name': 'case %s' % case.id, 'agora.cloud_recording.agora_cloud_recording_stop': args,
-                      'register': 'case_%d' % number, 'ignore_errors': True})
+        task = {'name': 'case %s' % case.id, 'agora.cloud_recording.agora_cloud_recording_stop': args,
+                'register': 'case_%d' % number, 'ignore_errors': True}
+        tasks += timed(number, task) if case.bound else [task]
     names = ', '.join("'%d': case_%d" % (number, number) for number in range(len(cases)))
+    elapsed = ', '.join("'%d': elapsed_%d" % (number, number) for number, case in enumerate(cases) if case.bound)
     tasks.append({'name': 'Write every registered result', 'ansible.builtin.copy': {
-        'dest': '{{ results_file }}', 'content': '{{ {%s} | ansible.builtin.to_nice_json }}' % names, 'mode': '0600'}})
+        'dest': '{{ results_file }}', 'content': '{{ {%s, \'elapsed\': {%s}} | ansible.builtin.to_nice_json }}' % (names, elapsed),
+        'mode': '0600'}})
     play = [{'name': 'Fault suite', 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks, 'module_defaults': {
         'group/agora.cloud_recording.all': {'customer_id': '{{ agora_customer_id }}', 'customer_secret': '{{ agora_customer_secret }}',
                                             'api_base_url': simulator.url, 'retry_delays': [0.05], 'timeout': 10}}}]
-    extra_vars.update(agora_customer_id=CUSTOMER_ID, agora_customer_secret=CUSTOMER_SECRET)
-    return json.dumps(play), extra_vars
+    extra_vars = dict(agora_customer_id=credentials[0], agora_customer_secret=credentials[1])
+    return json.dumps(play).replace('"%s"' % INFINITY, '.inf'), extra_vars
 
 
 def run_playbook(collections_path, tmp_path, playbook_text, extra_vars, expect_failure=None, env=None, name='play'):
@@ -163,9 +220,9 @@ def run_playbook(collections_path, tmp_path, playbook_text, extra_vars, expect_f
     return output, log_file.read_text() if log_file.exists() else '', results
 
 
-def assert_nothing_leaked(*texts):
+def assert_nothing_leaked(*texts, forms=SECRET_FORMS):
     for text in texts:
-        for form in SECRET_FORMS:
+        for form in forms:
             assert form not in text
         for error in PYTHON_ERRORS:
             assert error not in text
@@ -187,8 +244,10 @@ def assert_no_false_stop(simulator, results):
 def test_hostile_input_is_refused_before_any_request(collections_path, tmp_path, simulator):
     recordings = [simulator.seed(**case.seed) for case in BAD_INPUT]
     playbook, extra_vars = playbook_for(BAD_INPUT, simulator, recordings)
+    os.mkfifo(tmp_path / 'secret-fifo')   # nobody ever writes it: reading it would hang the task
+    extra_vars['fifo_path'] = str(tmp_path / 'secret-fifo')
     output, log, results = run_playbook(collections_path, tmp_path, playbook, extra_vars, expect_failure=False)
-    assert_nothing_leaked(output, log, json.dumps(results))
+    assert_nothing_leaked(output, log, json.dumps(results), forms=SECRET_FORMS + (URL_PASSWORD, URL_TOKEN))
     assert simulator.received == []
     for number, case in enumerate(BAD_INPUT):
         result = results[str(number)]
@@ -205,10 +264,17 @@ def test_hostile_answers_get_the_right_outcome_and_never_leak(collections_path, 
     output, log, results = run_playbook(collections_path, tmp_path, playbook, extra_vars, expect_failure=False)
     assert_nothing_leaked(output, log, json.dumps(results))
     # The echoing answers did put every form of the credentials in front of the module: they come back masked.
-    echoed = results[str(len(HOSTILE_ANSWERS) - 1)]['recording']['server_response']
+    echo_case = [case.id for case in HOSTILE_ANSWERS].index('echo-inside-agoras-answer')
+    echoed = results[str(echo_case)]['recording']['server_response']
     assert (echoed['echo'], echoed['pair']) == ('********', '********')
     assert_no_false_stop(simulator, results)
-    for number, case in enumerate(HOSTILE_ANSWERS):
+    assert_outcomes(HOSTILE_ANSWERS, results)
+    # The terminal's control characters reached no output raw.
+    assert '\x1b[2J' not in output and '\x1b[2J' not in log
+
+
+def assert_outcomes(cases, results):
+    for number, case in enumerate(cases):
         result = results[str(number)]
         if case.outcome:
             assert result.get('failed') is not True and result['recording']['outcome'] == case.outcome, (case.id, result.get('msg'))
@@ -216,6 +282,60 @@ def test_hostile_answers_get_the_right_outcome_and_never_leak(collections_path, 
             assert result['failed'] is True, case.id
             for words in case.message:
                 assert words in result['msg'], (case.id, result['msg'])
+        if case.bound:
+            assert float(results['elapsed'][str(number)]) <= case.bound, (case.id, results['elapsed'][str(number)])
+
+
+def trickle_playbook(collections_path, tmp_path, simulator, cases, env=None, name='trickles'):
+    recordings = [simulator.seed() for dummy in cases]
+    for case, recording in zip(cases, recordings):
+        case.prepare(simulator, recording)
+    playbook, extra_vars = playbook_for(cases, simulator, recordings)
+    output, log, results = run_playbook(collections_path, tmp_path, playbook, extra_vars, expect_failure=False, env=env,
+                                        name=name)
+    assert_nothing_leaked(output, log, json.dumps(results))
+    assert_no_false_stop(simulator, results)
+    assert_outcomes(cases, results)
+    # Each answer trickled until the deadline cut it: the stop took effect, and the retry found it gone.
+    assert all(results[str(number)]['recording']['inferred'] is True for number in range(len(cases)))
+
+
+def test_trickling_answers_end_within_the_deadline_over_http(collections_path, tmp_path, simulator):
+    """A body trickled under Connection: close or HTTP/1.0 held a stop with timeout 2 for minutes."""
+    trickle_playbook(collections_path, tmp_path, simulator, TRICKLES)
+
+
+def test_trickling_answers_end_within_the_deadline_over_https(collections_path, tmp_path):
+    simulator = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, tls=True).start()
+    try:
+        # The body alone trickling: the framing that used to escape the deadline; the whole answer is covered over HTTP.
+        cases = [case for case in TRICKLES if case.id.startswith('trickle-body-')]
+        trickle_playbook(collections_path, tmp_path, simulator, cases, env={'REQUESTS_CA_BUNDLE': simulator.ca_bundle})
+    finally:
+        simulator.stop()
+
+
+def test_every_echoed_form_of_the_secret_is_masked_at_vvv(collections_path, tmp_path, simulator):
+    """A key pair whose every echoed form differs from the plain one; a server echoes each form back, in an error and
+    inside Agora's own answer."""
+    forms = echoed_secret_forms(SPECIAL_CUSTOMER_ID, SPECIAL_SECRET)
+    cases = [Case('echo-%s' % name, lambda sim, rec, form=form: sim.add_fault(Fault(
+        status=400, sid=rec.sid, content_type='application/json',
+        body='{"code": 2, "reason": "bad request from %s", "echo": "%s"}' % (form.replace('\\', '\\\\').replace('"', '\\"'),
+                                                                             form.replace('\\', '\\\\').replace('"', '\\"')))),
+                  message=('HTTP 400, Agora code 2, "bad request from ********"',)) for name, form in forms.items()]
+    cases.append(Case('echo-all-inside-agoras-answer', lambda sim, rec: sim.add_fault(Fault(
+        status=200, after=True, sid=rec.sid, body=dict(rec.identity(), serverResponse={'uploadingStatus': 'uploaded',
+                                                                                       'echo': list(forms.values())}))),
+        outcome='stopped'))
+    recordings = [simulator.seed() for dummy in cases]
+    for case, recording in zip(cases, recordings):
+        case.prepare(simulator, recording)
+    playbook, extra_vars = playbook_for(cases, simulator, recordings, credentials=(SPECIAL_CUSTOMER_ID, SPECIAL_SECRET))
+    output, log, results = run_playbook(collections_path, tmp_path, playbook, extra_vars, expect_failure=False)
+    assert_nothing_leaked(output, log, json.dumps(results), forms=tuple(forms.values()))
+    assert_outcomes(cases, results)
+    assert results[str(len(cases) - 1)]['recording']['server_response']['echo'] == ['********'] * len(forms)
 
 
 ROLE_PLAY = '''---
@@ -322,3 +442,44 @@ def interrupt_when(collections_path, tmp_path, extra_vars, simulator, ready):
     output, dummy = proc.communicate(timeout=120)
     assert proc.returncode != 0
     return output
+
+
+def role_vars(report_dir, **extra):
+    return dict({'agora_customer_id': CUSTOMER_ID, 'agora_customer_secret': CUSTOMER_SECRET,
+                 'recording_teardown_report_dir': str(report_dir), 'recording_teardown_not_found_recheck': 0}, **extra)
+
+
+def test_files_an_earlier_run_left_never_block_the_teardown(collections_path, tmp_path, simulator):
+    """A previous report that is not JSON, a journal of garbage, and an export indented with tabs: the teardown goes on,
+    the two files are set aside with a warning, and every recording is stopped."""
+    recordings = [simulator.seed() for dummy in range(3)]
+    report_dir = tmp_path / 'report'
+    report_dir.mkdir()
+    (report_dir / 'teardown-report.json').write_text('{"recordings": [ cut short by a full disk')
+    (report_dir / 'teardown-journal.jsonl').write_bytes(b'\x00\xffgarbage\n{"sid": \n')
+    export = tmp_path / 'export.json'
+    export.write_text(json.dumps({'recordings': [item.describe() for item in recordings]}, indent='\t'))
+    output, log, dummy = run_playbook(collections_path, tmp_path, ROLE_PLAY, role_vars(
+        report_dir, recording_teardown_recordings_file=str(export)), expect_failure=False,
+        env={'AGORA_API_BASE_URL': simulator.url})
+    assert_nothing_leaked(output, log)
+    assert simulator.stats()['still_recording'] == 0
+    names = sorted(path.name for path in report_dir.iterdir())
+    assert [name.split('.corrupt-')[0] for name in names if '.corrupt-' in name] == ['teardown-journal.jsonl',
+                                                                                    'teardown-report.json']
+    assert 'the previous report %s is not JSON: it is set aside as' % (report_dir / 'teardown-report.json') in ' '.join(output.split())
+    report = json.loads((report_dir / 'teardown-report.json').read_text())
+    assert report['summary']['outcome'] == {'stopped': 3, 'already_stopped': 0}
+
+
+def test_a_yaml_export_whose_cname_yaml_changed_is_refused_before_any_request(collections_path, tmp_path, simulator):
+    recording = simulator.seed(cname='0123')
+    export = tmp_path / 'export.yml'
+    export.write_text('recordings:\n  - app_id: %s\n    resource_id: %s\n    sid: %s\n    mode: mix\n    cname: 0123\n'
+                      '    uid: "%s"\n' % (recording.app_id, recording.resource_id, recording.sid, recording.uid))
+    output, log, dummy = run_playbook(collections_path, tmp_path, ROLE_PLAY, role_vars(
+        tmp_path / 'report', recording_teardown_recordings_file=str(export)), expect_failure=True,
+        env={'AGORA_API_BASE_URL': simulator.url})
+    assert 'entry 0 (sid %s): cname is 0123, which YAML reads as the number 83: quote it (cname: "0123")' % recording.sid \
+        in ' '.join(output.split())
+    assert simulator.received == []

@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+import base64
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -24,6 +26,37 @@ SIMULATOR = os.path.join(REPO_ROOT, 'tests', 'simulator', 'agora_simulator.py')
 CUSTOMER_ID = 'test-customer-id'
 # A secret that is easy to find in any output it might leak into.
 CUSTOMER_SECRET = 'S3cr3t-Never-Print-7f9c2a'
+# A key pair whose Basic token holds "+", "/" and "=" padding, and whose secret holds characters that JSON and URLs
+# escape: every way of echoing it differs from the plain form.
+SPECIAL_CUSTOMER_ID = 'ops-id'
+SPECIAL_SECRET = 'S~3c?al/s3cr3t+wi"th\\x'
+
+
+def echoed_secret_forms(customer_id: str, secret: str) -> dict[str, str]:
+    """How a careless server or proxy can hand the secret back, spelled out rule by rule (not by the code under test)."""
+    pair = customer_id + ':' + secret
+    token = base64.b64encode(pair.encode()).decode()
+    url_safe = token.replace('+', '-').replace('/', '_')
+
+    def url_encoded(text: str, lower: bool = False) -> str:
+        encoded = ''.join(character if character.isalnum() or character in '-._~' else '%%%02X' % ord(character)
+                          for character in text)
+        return re.sub('%[0-9A-F]{2}', lambda match: match.group(0).lower(), encoded) if lower else encoded
+
+    def json_escaped(text: str) -> str:
+        return text.replace('\\', '\\\\').replace('"', '\\"')
+
+    return {
+        'secret': secret, 'pair': pair, 'basic-token': token, 'basic-header': 'Basic ' + token,
+        'token-without-padding': token.rstrip('='), 'url-safe-token': url_safe,
+        'url-safe-token-without-padding': url_safe.rstrip('='),
+        'token-json-escaped-slash': token.replace('/', '\\/'),
+        'token-url-encoded': url_encoded(token), 'token-url-encoded-lower-case': url_encoded(token, lower=True),
+        'header-url-encoded-plus-for-space': 'Basic+' + url_encoded(token),
+        'secret-json-escaped': json_escaped(secret), 'secret-json-escaped-slash': json_escaped(secret).replace('/', '\\/'),
+        'secret-url-encoded': url_encoded(secret), 'secret-url-encoded-lower-case': url_encoded(secret, lower=True),
+        'pair-url-encoded': url_encoded(pair),
+    }
 
 
 def _collections_root() -> str:

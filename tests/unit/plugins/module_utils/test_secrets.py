@@ -11,6 +11,7 @@ import base64
 
 import pytest
 
+from agora_test_support import SPECIAL_CUSTOMER_ID, SPECIAL_SECRET, echoed_secret_forms
 from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import (
     MASK,
     Redactor,
@@ -18,37 +19,15 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets imp
     url_secrets,
 )
 
-CUSTOMER_ID = 'ops-id'
-# Chosen so that its Basic token holds "+", "/" and "=" padding, and the secret itself characters that JSON and URLs
-# escape.
-SECRET = 'S~3c?al/s3cr3t+wi"th\\x'
-PAIR = CUSTOMER_ID + ':' + SECRET
-TOKEN = base64.b64encode(PAIR.encode()).decode()
+CUSTOMER_ID, SECRET = SPECIAL_CUSTOMER_ID, SPECIAL_SECRET
+TOKEN = base64.b64encode((CUSTOMER_ID + ':' + SECRET).encode()).decode()
+# How a careless server or proxy hands the secret back, spelled out by the tests' own rules.
+ECHOED = echoed_secret_forms(CUSTOMER_ID, SECRET)
 
 
 def test_the_chosen_secret_exercises_every_escape():
     assert {'+', '/'} <= set(TOKEN) and TOKEN.endswith('=')
-
-
-# Written out by hand (not computed by the code under test): how a careless server or proxy hands the secret back.
-ECHOED = {
-    'secret': SECRET,
-    'pair': PAIR,
-    'basic-token': TOKEN,
-    'basic-header': 'Basic ' + TOKEN,
-    'token-without-padding': TOKEN.rstrip('='),
-    'url-safe-token': TOKEN.replace('+', '-').replace('/', '_'),
-    'url-safe-token-without-padding': TOKEN.replace('+', '-').replace('/', '_').rstrip('='),
-    'token-json-escaped-slash': TOKEN.replace('/', '\\/'),
-    'token-url-encoded': TOKEN.replace('+', '%2B').replace('/', '%2F').replace('=', '%3D'),
-    'token-url-encoded-lower-case': TOKEN.replace('+', '%2b').replace('/', '%2f').replace('=', '%3d'),
-    'header-url-encoded-plus-for-space': 'Basic+' + TOKEN.replace('+', '%2B').replace('/', '%2F').replace('=', '%3D'),
-    'secret-json-escaped': 'S~3c?al/s3cr3t+wi\\"th\\\\x',
-    'secret-json-escaped-slash': 'S~3c?al\\/s3cr3t+wi\\"th\\\\x',
-    'secret-url-encoded': 'S~3c%3Fal%2Fs3cr3t%2Bwi%22th%5Cx',
-    'secret-url-encoded-lower-case': 'S~3c%3fal%2fs3cr3t%2bwi%22th%5cx',
-    'pair-url-encoded': 'ops-id%3AS~3c%3Fal%2Fs3cr3t%2Bwi%22th%5Cx',
-}
+    assert len(set(ECHOED.values())) == len(ECHOED)
 
 
 @pytest.mark.parametrize('form', ECHOED.values(), ids=list(ECHOED))
