@@ -16,9 +16,10 @@ description:
     misspelled or missing C(recordings) key, a null, a string, an entry that is not a mapping) fails, naming the file
     and what was expected, so that a teardown never ends C(ok) having stopped nothing.
   - An explicitly empty list is accepted, with a warning.
-  - JSON is read as JSON (so an export indented with tabs works), anything else as YAML. A C(cname) or C(uid) that
-    YAML turned into something else than the application wrote (C(cname: 0123) is the number 83 in YAML 1.1, C(1e3)
-    a float, C(yes) a boolean) fails naming the entry and asking to quote it: it is never sent changed.
+  - JSON is read as JSON (so an export indented with tabs works), anything else as YAML.
+  - 'A C(cname) or C(uid) that YAML turned into something else than the application wrote (C(cname: 0123) is the
+    number 83 in YAML 1.1, C(1.5) a float, C(yes) a boolean) fails naming the entry and asking to quote it; it is
+    never sent changed.'
 positional: path
 options:
   _input:

@@ -21,19 +21,8 @@ options:
     type: list
     elements: dict
     required: true
-  previous:
-    description: The C(recordings) of the previous report; empty when there is none.
-    type: list
-    elements: dict
-    default: []
-  journal:
-    description: The journal an interrupted run left, as its text (JSON lines) or its entries.
-    type: raw
-    default: []
-  app_id:
-    description: The App ID of every recording that names none.
-    type: str
-    default: ''
+extends_documentation_fragment:
+  - agora.cloud_recording.teardown
 author:
   - agora.cloud_recording maintainers (!UNKNOWN)
 '''

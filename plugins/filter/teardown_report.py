@@ -19,7 +19,7 @@ description:
     because an earlier run had confirmed it stopped (see P(agora.cloud_recording.teardown_pending#filter)) is
     reported from what that run learned, as C(already_stopped) with C(skipped=true).
   - A recording whose stop an interrupted run had sent (its journal holds the C(stop_sent) line but no result) and
-    that Agora no longer knows is reported C(stopped) with C(inferred=true) and C(earlier_stop_sent=true): that run's
+    that Agora no longer knows is reported C(stopped) with C(inferred=true) and C(earlier_stop_sent=true), as that run's
     stop most likely ended it.
   - Returns the recordings and a summary counted the same way as the module's, plus C(skipped).
 positional: previous
@@ -29,25 +29,10 @@ options:
     type: list
     elements: dict
     required: true
-  previous:
-    description: The C(recordings) of the previous report; empty when there is none.
-    type: list
-    elements: dict
-    default: []
-  journal:
-    description:
-      - The journal an interrupted run left, as its text (JSON lines) or its entries; newer than O(previous), so its
-        entries win.
-    type: raw
-    default: []
   recordings:
     description: Every recording of the teardown, as given to the role; default, the recordings of O(_input).
     type: list
     elements: dict
-  app_id:
-    description: The App ID of every entry of O(recordings) that names none.
-    type: str
-    default: ''
   inventory:
     description:
       - The RV(agora.cloud_recording.agora_cloud_recording_info#module:recordings) of a query made just before the
@@ -56,6 +41,8 @@ options:
     type: list
     elements: dict
     default: []
+extends_documentation_fragment:
+  - agora.cloud_recording.teardown
 author:
   - agora.cloud_recording maintainers (!UNKNOWN)
 '''

@@ -23,26 +23,8 @@ description:
 extends_documentation_fragment:
   - agora.cloud_recording.connection
   - agora.cloud_recording.connection.actiongroup
+  - agora.cloud_recording.recording
 options:
-  app_id:
-    description:
-      - The App ID of the Agora project that records (32 hexadecimal digits).
-      - Required for a single recording. With O(recordings), the App ID of every entry that does not name its own.
-    type: str
-  resource_id:
-    description:
-      - The resource ID that C(acquire) returned for this recording.
-      - Required with O(sid) and O(mode) unless O(recordings) is given.
-    type: str
-  sid:
-    description:
-      - The recording ID that C(start) returned.
-    type: str
-  mode:
-    description:
-      - The recording mode the recording was started in.
-    type: str
-    choices: [individual, mix, web]
   cname:
     description:
       - Accepted and ignored (a query names no channel); echoed back in the result.
@@ -86,25 +68,6 @@ options:
       async_stop:
         description: Accepted and ignored, so that the stop module's list works unchanged.
         type: bool
-  concurrency:
-    description:
-      - With O(recordings), how many queries may be in flight at once, from 1 to 1000.
-      - If not set, sized as the stop module sizes it, so that the rate limit sets the pace.
-    type: int
-  rate_limit:
-    description:
-      - Requests per second per App ID, shared by all workers of the task. Agora allows 10 by default and answers
-        HTTP 429 beyond; a 429 slows the pace down and is retried.
-      - V(0) sends without pacing; otherwise from 0.1 to 1000.
-    type: float
-    default: 10
-  not_found_recheck:
-    description:
-      - Seconds, from 0 to 600, for which Agora's 404 is asked again (after 5, 15, 30 and 60 seconds, then every 30)
-        before a recording counts as gone. Agora answers 404 for up to 90 seconds while it moves a live recording to
-        another server; V(0) takes the first 404.
-    type: int
-    default: 0
 attributes:
   check_mode:
     description: Can run in check mode and return the changed status prediction without modifying the recording.

@@ -26,11 +26,12 @@ description:
   - On SIGINT or SIGTERM no new stop starts, requests already sent finish within O(timeout), and the module reports
     what it learned; recordings it never tried are reported as failed, not attempted.
   - The same happens when the controller goes away without a signal reaching the module (SIGKILL to
-    C(ansible-playbook), as ansible-runner sends on a cancel or a timeout, or a closed terminal): the module watches
+    C(ansible-playbook), as ansible-runner sends on a cancel or a timeout, or a closed terminal). The module watches
     the processes above it and starts no new request within about a second.
 extends_documentation_fragment:
   - agora.cloud_recording.connection
   - agora.cloud_recording.connection.actiongroup
+  - agora.cloud_recording.recording
 attributes:
   check_mode:
     description: Can run in check mode and return the changed status prediction without modifying the recording.
@@ -46,30 +47,10 @@ attributes:
     details:
       - A second run finds the recording stopped and reports C(changed=false).
 options:
-  app_id:
-    description:
-      - The App ID of the Agora project that records (32 hexadecimal digits, as Agora Console shows it).
-      - Required for a single recording. With O(recordings), the App ID of every entry that does not name its own.
-    type: str
-  resource_id:
-    description:
-      - The resource ID that C(acquire) returned for this recording (letters, digits, V(-), V(_), V(+) and V(=)).
-      - Required with O(sid), O(mode), O(cname) and O(uid) unless O(recordings) is given.
-    type: str
-  sid:
-    description:
-      - The recording ID that C(start) returned (letters, digits, V(-) and V(_), at most 128 characters).
-      - A value Agora cannot have issued (with V(/), V(?), V(#), spaces, V(.) or V(..)) is refused before any request;
-        it would call another endpoint, or read Agora's 404 as "already stopped".
-    type: str
-  mode:
-    description:
-      - The recording mode the recording was started in.
-    type: str
-    choices: [individual, mix, web]
   cname:
     description:
-      - The channel name, as given to C(acquire).
+      - The channel name, as given to C(acquire). Required with O(uid), O(resource_id), O(sid) and O(mode) unless
+        O(recordings) is given.
       - 'For V(individual) and V(mix), an Agora channel name: at most 64 bytes of letters, digits, spaces and
         C(!#$%&()+-:;<=.>?@[]^_{}|~,). For V(web), printable text of at most 1024 bytes.'
     type: str
@@ -116,21 +97,6 @@ options:
       async_stop:
         description: Overrides the task's O(async_stop) for this recording.
         type: bool
-  concurrency:
-    description:
-      - With O(recordings), how many requests may be in flight at once, from 1 to 1000.
-      - If not set, as many as let every App ID use its whole O(rate_limit) while each synchronous stop takes up to
-        Agora's 20-second upload window (O(rate_limit) x 20 per App ID, so 200 at 10 requests per second), and never
-        more than there are recordings. The rate limit, not the worker count, then sets the pace.
-      - Never more than the process can open connections for (its file descriptor limit, raised as far as allowed).
-    type: int
-  rate_limit:
-    description:
-      - Requests per second per App ID, shared by all workers of the task. Agora allows 10 by default and answers
-        HTTP 429 beyond; a 429 slows the pace down and is retried.
-      - V(0) sends without pacing, for an App ID whose limit Agora raised; otherwise from 0.1 to 1000.
-    type: float
-    default: 10
   async_stop:
     description:
       - If V(false), Agora answers once the files are uploaded (usually under 20 seconds) and the result carries the
@@ -138,17 +104,6 @@ options:
       - If V(true), Agora answers at once; RV(recording.upload_status) is then V(pending) unless Agora says more.
     type: bool
     default: false
-  not_found_recheck:
-    description:
-      - Seconds, from 0 to 600, for which an Agora 404 (C(failed to find worker)) is asked again before the recording
-        counts as already stopped. The stop is sent again 5, 15, 30 and 60 seconds after the first 404, then every 30
-        seconds, until the window closes; each counts against O(rate_limit).
-      - Agora answers 404 for up to 90 seconds while it moves a live recording to another server. Set V(90) to be sure
-        a recording reported as already stopped really is (the result's C(confirmed) then says so); V(0) trusts the
-        first 404.
-      - A mistyped but well-formed O(sid), or the wrong O(mode), also answers 404; no re-check can tell those apart.
-    type: int
-    default: 0
   query_files:
     description:
       - Query each recording just before stopping it, and when the stop answer names no files (an asynchronous stop,
