@@ -78,10 +78,12 @@ COLLECTIONS_ROOT = _collections_root()
 
 
 def start_module(args: dict[str, Any], check_mode: bool = False, env: dict[str, str] | None = None,
-                 module: str = MODULE, max_files: int | None = None) -> subprocess.Popen:
+                 module: str = MODULE, max_files: int | None = None, under_shell: bool = False) -> subprocess.Popen:
     """Start the module in its own process, as Ansible runs it (its arguments as JSON).
 
     ``max_files``: the most file descriptors the process may open (soft and hard limit), set by the shell.
+    ``under_shell``: a shell stays between this process and the module, as Ansible's ``/bin/sh -c '... && sleep 0'``
+    does; the returned process is that shell.
     """
     module_args = dict(args)
     if check_mode:
@@ -99,6 +101,8 @@ def start_module(args: dict[str, Any], check_mode: bool = False, env: dict[str, 
     command = [sys.executable, module, handle.name]
     if max_files is not None:
         command = ['/bin/sh', '-c', 'ulimit -n %d && exec "$@"' % max_files, 'sh', *command]
+    if under_shell:
+        command = ['/bin/sh', '-c', '"$@" && sleep 0', 'sh', *command]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env)
     proc.args_file = handle.name  # type: ignore[attr-defined]
     return proc
