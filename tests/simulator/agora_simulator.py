@@ -353,6 +353,9 @@ class AgoraSimulator:
         self._server: _Server | None = None   # the first domain's server (kept for callers that looked at it)
         self._thread: threading.Thread | None = None
 
+    # Told ('started' or 'stopped', recording) as a recording starts and is stopped: agora_ncs_notifier.NcsNotifier.
+    notifier: Any = None
+
     # -- control ---------------------------------------------------------------------------------------------------
 
     @property
@@ -735,6 +738,7 @@ class AgoraSimulator:
             return 400, {'code': 432, 'reason': 'request parameters mismatch'}
         client_request = body.get('clientRequest') if isinstance(body.get('clientRequest'), dict) else {}
         recording = self._new_recording(params['app_id'], params['resource_id'], params['mode'], client_request)
+        self._notify('started', recording)
         return 200, {'cname': recording.cname, 'uid': recording.uid, 'resourceId': recording.resource_id,
                      'sid': recording.sid}
 
@@ -780,6 +784,7 @@ class AgoraSimulator:
             return 400, {'code': 49, 'reason': 'repeated stop request'}, 0.0
         now = time.monotonic()
         recording.state = 'exiting'
+        self._notify('stopped', recording)
         if not recording.publishing:
             recording.exit_until = now + self.exit_seconds
             self._current_state(recording)
@@ -796,6 +801,10 @@ class AgoraSimulator:
             return 206, dict(recording.identity(), code=50, reason='upload timeout',
                              serverResponse=self._server_response(recording)), self.upload_window
         return 200, dict(recording.identity(), serverResponse=self._server_response(recording, upload=True)), upload
+
+    def _notify(self, what: str, recording: Recording) -> None:
+        if self.notifier is not None:
+            self.notifier(what, recording)
 
     def _server_response(self, recording: Recording, upload: bool = False, status: int | None = None) -> dict[str, Any]:
         """serverResponse for query (``status`` given) or stop (``upload``: say the upload state)."""
