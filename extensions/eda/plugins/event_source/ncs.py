@@ -126,7 +126,7 @@ import yaml
 
 try:
     from aiohttp import web
-except ImportError:  # pragma: no cover - exercised by test_missing_aiohttp with the import blocked
+except ImportError:  # pragma: no cover - exercised by a test that blocks the import
     web = None  # type: ignore[assignment]
 
 logger = logging.getLogger(__name__)
@@ -151,6 +151,7 @@ CLOUD_RECORDING_EVENTS = {
 
 OPTIONS: dict[str, dict[str, Any]] = yaml.safe_load(DOCUMENTATION)['options']
 _TYPES = {'str': str, 'int': int, 'bool': bool}
+_BOOLEANS = {'true': True, 'yes': True, 'on': True, '1': True, 'false': False, 'no': False, 'off': False, '0': False}
 
 
 class Rejected(Exception):
@@ -179,8 +180,8 @@ def read_settings(args: dict[str, Any], environ: dict[str, str] | None = None) -
         if value is None:
             if spec.get('required'):
                 raise ValueError('agora.cloud_recording.ncs: option %s is required' % name)
-        elif not _is_type(value, spec['type']):
-            raise ValueError('agora.cloud_recording.ncs: option %s must be of type %s' % (name, spec['type']))
+        else:
+            value = _converted(name, value, spec['type'])
         settings[name] = value
     for name in ('port', 'max_body_bytes', 'dedup_seconds', 'dedup_entries', 'buffer_size'):
         if settings[name] < (0 if name == 'port' else 1) or (name == 'port' and settings[name] > 65535):
@@ -189,6 +190,17 @@ def read_settings(args: dict[str, Any], environ: dict[str, str] | None = None) -
         raise ValueError('agora.cloud_recording.ncs: option path must start with "/"')
     settings['secret'] = _resolve_secret(settings, os.environ if environ is None else environ)
     return settings
+
+
+def _converted(name: str, value: Any, type_name: str) -> Any:
+    """The value as its documented type. A rulebook's templated argument (port: "{{ ncs_port }}") arrives as text."""
+    if isinstance(value, str) and type_name == 'int' and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, str) and type_name == 'bool' and value.lower() in _BOOLEANS:
+        return _BOOLEANS[value.lower()]
+    if not _is_type(value, type_name):
+        raise ValueError('agora.cloud_recording.ncs: option %s must be of type %s' % (name, type_name))
+    return value
 
 
 def _is_type(value: Any, type_name: str) -> bool:

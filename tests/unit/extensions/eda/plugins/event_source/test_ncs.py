@@ -303,9 +303,15 @@ def test_the_secret_from_a_file_or_the_environment(tmp_path: Any, monkeypatch: p
     assert (given['host'], given['path'], given['allow_v1'], given['max_body_bytes']) == ('0.0.0.0', '/', True, 1048576)
 
 
+def test_templated_arguments_arrive_as_text_and_are_converted() -> None:
+    settings = ncs.read_settings({'port': '5000', 'allow_v1': 'False', 'buffer_size': '10', 'secret': NCS_SECRET},
+                                 environ={})
+    assert (settings['port'], settings['allow_v1'], settings['buffer_size']) == (5000, False, 10)
+
+
 BAD_OPTIONS = {
     'no port': ({'secret': NCS_SECRET}, 'option port is required'),
-    'port as text': ({'port': '5000', 'secret': NCS_SECRET}, 'option port must be of type int'),
+    'port as a word': ({'port': 'five', 'secret': NCS_SECRET}, 'option port must be of type int'),
     'port out of range': ({'port': 70000, 'secret': NCS_SECRET}, 'option port is out of range'),
     'a typo': ({'port': 1, 'secert': NCS_SECRET, 'secret': NCS_SECRET}, 'unknown option(s) secert'),
     'no secret': ({'port': 1}, 'no NCS secret'),
@@ -313,7 +319,8 @@ BAD_OPTIONS = {
     'secret_file missing': ({'port': 1, 'secret_file': '/nonexistent/ncs'}, 'cannot read option secret_file'),
     'path without slash': ({'port': 1, 'secret': NCS_SECRET, 'path': 'ncs'}, 'option path must start with'),
     'zero buffer': ({'port': 1, 'secret': NCS_SECRET, 'buffer_size': 0}, 'option buffer_size is out of range'),
-    'allow_v1 as text': ({'port': 1, 'secret': NCS_SECRET, 'allow_v1': 'no'}, 'option allow_v1 must be of type bool'),
+    'allow_v1 as a word': ({'port': 1, 'secret': NCS_SECRET, 'allow_v1': 'maybe'}, 'option allow_v1 must be of type bool'),
+    'host as a number': ({'port': 1, 'secret': NCS_SECRET, 'host': 127}, 'option host must be of type str'),
 }
 
 
