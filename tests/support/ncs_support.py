@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import importlib.util
 import os
@@ -17,11 +18,13 @@ from collections.abc import AsyncIterator
 from types import ModuleType
 from typing import Any
 
-from agora_test_support import REPO_ROOT
+from agora_test_support import CUSTOMER_ID, CUSTOMER_SECRET, REPO_ROOT
 
 NCS_PLUGIN = os.path.join(REPO_ROOT, 'extensions', 'eda', 'plugins', 'event_source', 'ncs.py')
 # An NCS secret that is easy to find in any output it might leak into.
 NCS_SECRET = 'Ncs-S3cret-Never-Print-4e1d'
+API_HEADERS = {'authorization': 'Basic ' + base64.b64encode(('%s:%s' % (CUSTOMER_ID, CUSTOMER_SECRET)).encode()).decode()}
+API = '/v1/apps/0123456789abcdef0123456789abcdef/cloud_recording'
 
 
 def load_ncs_plugin() -> ModuleType:
@@ -85,3 +88,19 @@ def drain(queue: asyncio.Queue) -> list[Any]:
     while not queue.empty():
         items.append(queue.get_nowait())
     return items
+
+
+def record_and_stop(simulator: Any, mode: str = 'mix', upload_status: str = 'uploaded') -> str:
+    """acquire, start and stop one recording through the simulator's API (in-process); its sid."""
+    identity = {'cname': 'keynote', 'uid': '527841'}
+    status, acquired, dummy = simulator.handle('POST', API + '/acquire', API_HEADERS, identity)
+    assert status == 200, acquired
+    resource = API + '/resourceid/%s' % acquired['resourceId']
+    status, started, dummy = simulator.handle('POST', resource + '/mode/%s/start' % mode, API_HEADERS,
+                                              dict(identity, clientRequest={}))
+    assert status == 200, started
+    simulator.recording(started['sid']).upload_status = upload_status
+    status, stopped, dummy = simulator.handle('POST', resource + '/sid/%s/mode/%s/stop' % (started['sid'], mode),
+                                              API_HEADERS, dict(identity, clientRequest={}))
+    assert status == 200, stopped
+    return started['sid']

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 from typing import Any
 
 import pytest
@@ -18,34 +17,17 @@ pytest.importorskip('aiohttp')
 from agora_ncs_notifier import NcsNotifier  # noqa: E402
 from agora_simulator import AgoraSimulator, make_certificates  # noqa: E402
 from agora_test_support import CUSTOMER_ID, CUSTOMER_SECRET  # noqa: E402
-from ncs_support import NCS_SECRET, drain, running_plugin  # noqa: E402
-
-HEADERS = {'authorization': 'Basic ' + base64.b64encode(('%s:%s' % (CUSTOMER_ID, CUSTOMER_SECRET)).encode()).decode()}
-API = '/v1/apps/0123456789abcdef0123456789abcdef/cloud_recording'
-
-
-def record_and_stop(simulator: AgoraSimulator, mode: str = 'mix') -> str:
-    """acquire, start and stop one recording through the simulator's API; its sid."""
-    status, acquired, dummy = simulator.handle('POST', API + '/acquire', HEADERS, {'cname': 'keynote', 'uid': '527841'})
-    assert status == 200
-    resource = API + '/resourceid/%s' % acquired['resourceId']
-    status, started, dummy = simulator.handle('POST', resource + '/mode/%s/start' % mode, HEADERS,
-                                              {'cname': 'keynote', 'uid': '527841', 'clientRequest': {}})
-    assert status == 200
-    status = simulator.handle('POST', resource + '/sid/%s/mode/%s/stop' % (started['sid'], mode), HEADERS,
-                              {'cname': 'keynote', 'uid': '527841', 'clientRequest': {}})[0]
-    assert status == 200
-    return started['sid']
+from ncs_support import NCS_SECRET, drain, record_and_stop, running_plugin  # noqa: E402
 
 
 def run_loop(plugin_args: dict[str, Any], notifier_args: dict[str, Any], mode: str = 'mix',
-             simulator_class: type[AgoraSimulator] = AgoraSimulator) -> tuple[str, NcsNotifier, list[Any]]:
+             upload_status: str = 'uploaded') -> tuple[str, NcsNotifier, list[Any]]:
     async def scenario() -> tuple[str, NcsNotifier, list[Any]]:
         async with running_plugin(plugin_args) as plugin:
             notifier = NcsNotifier(plugin['url'], NCS_SECRET, **notifier_args)
-            simulator = simulator_class(CUSTOMER_ID, CUSTOMER_SECRET)
+            simulator = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET)
             simulator.notifier = notifier
-            sid = await asyncio.to_thread(record_and_stop, simulator, mode)
+            sid = await asyncio.to_thread(record_and_stop, simulator, mode, upload_status)
             assert await asyncio.to_thread(notifier.wait, 10)
             await asyncio.to_thread(notifier.close)
             return sid, notifier, drain(plugin['queue'])
@@ -76,11 +58,7 @@ def test_a_web_recording_through_the_backup_and_no_copies() -> None:
 
 
 def test_a_backuped_upload_is_event_32() -> None:
-    class BackupSimulator(AgoraSimulator):
-        def _new_recording(self, *args: Any, **attributes: Any) -> Any:
-            return super()._new_recording(*args, upload_status='backuped', **attributes)
-
-    events = run_loop({}, {}, simulator_class=BackupSimulator)[2]
+    events = run_loop({}, {}, upload_status='backuped')[2]
     assert [(event['agora']['event_type'], event['agora']['event']) for event in events][2] == (32, 'backuped')
 
 

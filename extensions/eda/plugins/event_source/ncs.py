@@ -126,7 +126,7 @@ import yaml
 
 try:
     from aiohttp import web
-except ImportError:  # pragma: no cover - exercised by a test that blocks the import
+except ImportError:  # main() says what to install
     web = None  # type: ignore[assignment]
 
 logger = logging.getLogger(__name__)
