@@ -84,6 +84,13 @@ options:
       - The most notices remembered at once (the oldest are forgotten first), which bounds the memory used.
     type: int
     default: 100000
+  health_test_events:
+    description:
+      - Pass the notices of Agora's health test on to the rulebook. When Agora's console saves the webhook it sends a
+        test notice for each subscribed event type, with channel C(test_webhook) and uid C(12121212); by default they
+        are answered C(200) and become no event.
+    type: bool
+    default: false
   buffer_size:
     description:
       - How many accepted events may wait for a full rulebook queue. When this buffer is full too, a new notice is
@@ -134,6 +141,8 @@ logger = logging.getLogger(__name__)
 SECRET_ENVIRONMENT_VARIABLE = 'AGORA_NCS_SECRET'
 SIGNATURE_HEADERS = (('v2', 'Agora-Signature-V2', hashlib.sha256), ('v1', 'Agora-Signature', hashlib.sha1))
 CLOUD_RECORDING = 3
+# The channel and uid of the test notices Agora's console sends when it saves the webhook (its "health test").
+HEALTH_TEST = ('test_webhook', '12121212')
 
 # Agora's cloud-recording event types (NCS reference, event-types/cloud-recording.mdx), by the name rules match on.
 CLOUD_RECORDING_EVENTS = {
@@ -328,6 +337,7 @@ def to_event(notice: dict[str, Any], signature: str) -> dict[str, Any]:
         'details': payload.get('details', {}),
         'signature': signature,
     }
+    agora['health_test'] = (agora['cname'] or _text(payload.get('channelName')), agora['uid']) == HEALTH_TEST
     return {'payload': notice, 'agora': agora}
 
 
@@ -410,6 +420,11 @@ class NcsReceiver:
             raise Rejected(413, 'the body is over %d bytes' % self.settings['max_body_bytes']) from None
         signature = verify_signature(body, request.headers, self.settings['secret'], self.settings['allow_v1'])
         event = to_event(parse_notice(body), signature)
+        if event['agora']['health_test'] and not self.settings['health_test_events']:
+            self.counts['health_tests'] += 1
+            logger.info('agora.cloud_recording.ncs: answered a notice of Agora\'s health test (event type %d)',
+                        event['agora']['event_type'])
+            return 200, {'ok': True}
         keys = notice_keys(event['agora'])
         if self.memory.seen(keys):
             self.counts['duplicates'] += 1
@@ -465,5 +480,6 @@ async def main(queue: asyncio.Queue, args: dict[str, Any]) -> None:
         forwarder.cancel()
         await runner.cleanup()
         logger.info('agora.cloud_recording.ncs: stopped; notices accepted %d, copies dropped %d, rejected %d, '
-                    'answered busy %d', receiver.counts['accepted'], receiver.counts['duplicates'],
-                    receiver.counts['rejected'], receiver.counts['overloaded'])
+                    'answered busy %d, health tests answered %d', receiver.counts['accepted'],
+                    receiver.counts['duplicates'], receiver.counts['rejected'], receiver.counts['overloaded'],
+                    receiver.counts['health_tests'])

@@ -80,7 +80,8 @@ def test_a_signed_notice_is_answered_200_json_and_becomes_one_event(versions: tu
     assert events == [{'payload': json.loads(body), 'agora': {
         'notice_id': 'n-1', 'product_id': 3, 'event_type': 40, 'event': 'recorder_started', 'sid': 'sid-1',
         'cname': 'keynote', 'uid': '527841', 'sequence': 0, 'notify_ms': 1700000000000, 'send_ms': 1700000000000,
-        'service_type': 1, 'details': {'msgName': 'recorder_started', 'status': 0}, 'signature': expected}}]
+        'service_type': 1, 'details': {'msgName': 'recorder_started', 'status': 0}, 'signature': expected,
+        'health_test': False}}]
 
 
 def test_the_signature_is_checked_over_the_raw_body_as_sent() -> None:
@@ -234,6 +235,24 @@ def test_the_memory_of_notices_is_bounded_in_time_and_size() -> None:
 def test_a_notice_without_sid_or_sequence_is_told_apart_by_its_notice_id_alone() -> None:
     agora = ncs.to_event(notice(sequence=None), 'v2')['agora']
     assert ncs.notice_keys(agora) == [('notice', 3, 'n-1')]
+
+
+@pytest.mark.parametrize('args, events_expected', [({}, 0), ({'health_test_events': True}, 1)])
+def test_agora_s_health_test_is_answered_and_kept_from_the_rulebook_unless_asked(args: dict[str, Any],
+                                                                                 events_expected: int) -> None:
+    body = encode(notice(uid='12121212', payload={'cname': 'test_webhook', 'uid': '12121212', 'sid': 'test',
+                                                  'sequence': 0, 'details': {}}))
+
+    async def scenario() -> tuple[Any, list[Any]]:
+        async with running_plugin(args) as plugin:
+            answer = await post(plugin['url'], body, signed(body))
+            await asyncio.sleep(0)
+            return answer, drain(plugin['queue'])
+
+    answer, events = run(scenario())
+    assert answer[:2] == (200, {'ok': True})
+    assert len(events) == events_expected
+    assert all(event['agora']['health_test'] for event in events)
 
 
 # -- a full queue ----------------------------------------------------------------------------------------------------
