@@ -160,6 +160,8 @@ CLOUD_RECORDING_EVENTS = {
 
 OPTIONS: dict[str, dict[str, Any]] = yaml.safe_load(DOCUMENTATION)['options']
 _TYPES = {'str': str, 'int': int, 'bool': bool}
+_RANGES = {'port': (0, 65535), 'max_body_bytes': (1, 2 ** 30), 'dedup_seconds': (1, 7 * 86400),
+           'dedup_entries': (1, 10 ** 8), 'buffer_size': (1, 10 ** 8)}
 _BOOLEANS = {'true': True, 'yes': True, 'on': True, '1': True, 'false': False, 'no': False, 'off': False, '0': False}
 
 
@@ -192,9 +194,9 @@ def read_settings(args: dict[str, Any], environ: dict[str, str] | None = None) -
         else:
             value = _converted(name, value, spec['type'])
         settings[name] = value
-    for name in ('port', 'max_body_bytes', 'dedup_seconds', 'dedup_entries', 'buffer_size'):
-        if settings[name] < (0 if name == 'port' else 1) or (name == 'port' and settings[name] > 65535):
-            raise ValueError('agora.cloud_recording.ncs: option %s is out of range' % name)
+    for name, (low, high) in _RANGES.items():
+        if not low <= settings[name] <= high:
+            raise ValueError('agora.cloud_recording.ncs: option %s must be between %d and %d' % (name, low, high))
     if not settings['path'].startswith('/'):
         raise ValueError('agora.cloud_recording.ncs: option path must start with "/"')
     settings['secret'] = _resolve_secret(settings, os.environ if environ is None else environ)
@@ -407,6 +409,10 @@ class NcsReceiver:
             logger.warning('agora.cloud_recording.ncs: %d for a request from %s: %s',
                            rejected.status, request.remote, rejected.text)
             status, answer = rejected.status, {'ok': False, 'error': rejected.text}
+        except Exception:  # pylint: disable=broad-exception-caught  # NCS gets JSON and resends; the log says why
+            self.counts['rejected'] += 1
+            logger.exception('agora.cloud_recording.ncs: could not handle a request from %s', request.remote)
+            status, answer = 500, {'ok': False, 'error': 'internal error: resend later'}
         return web.json_response(answer, status=status)
 
     async def _decide(self, request: Any) -> tuple[int, dict[str, Any]]:

@@ -255,6 +255,23 @@ def test_agora_s_health_test_is_answered_and_kept_from_the_rulebook_unless_asked
     assert all(event['agora']['health_test'] for event in events)
 
 
+def test_a_surprise_inside_the_source_is_a_json_500_that_ncs_resends(monkeypatch: pytest.MonkeyPatch,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    def broken(notice: dict[str, Any], signature: str) -> dict[str, Any]:
+        raise KeyError('surprise')
+
+    monkeypatch.setattr(ncs, 'to_event', broken)
+
+    async def scenario() -> tuple[Any, list[Any]]:
+        async with running_plugin({}) as plugin:
+            answer = await post(plugin['url'], GOOD, signed(GOOD))
+            return answer, drain(plugin['queue'])
+
+    answer, events = run(scenario())
+    assert answer[:2] == (500, {'ok': False, 'error': 'internal error: resend later'}) and events == []
+    assert 'could not handle a request from 127.0.0.1' in caplog.text and NCS_SECRET not in caplog.text
+
+
 # -- a full queue ----------------------------------------------------------------------------------------------------
 
 def test_a_full_queue_never_delays_the_answer_and_a_full_buffer_answers_503_so_that_ncs_resends() -> None:
@@ -331,13 +348,13 @@ def test_templated_arguments_arrive_as_text_and_are_converted() -> None:
 BAD_OPTIONS = {
     'no port': ({'secret': NCS_SECRET}, 'option port is required'),
     'port as a word': ({'port': 'five', 'secret': NCS_SECRET}, 'option port must be of type int'),
-    'port out of range': ({'port': 70000, 'secret': NCS_SECRET}, 'option port is out of range'),
+    'port out of range': ({'port': 70000, 'secret': NCS_SECRET}, 'option port must be between 0 and 65535'),
     'a typo': ({'port': 1, 'secert': NCS_SECRET, 'secret': NCS_SECRET}, 'unknown option(s) secert'),
     'no secret': ({'port': 1}, 'no NCS secret'),
     'empty secret': ({'port': 1, 'secret': ''}, 'no NCS secret'),
     'secret_file missing': ({'port': 1, 'secret_file': '/nonexistent/ncs'}, 'cannot read option secret_file'),
     'path without slash': ({'port': 1, 'secret': NCS_SECRET, 'path': 'ncs'}, 'option path must start with'),
-    'zero buffer': ({'port': 1, 'secret': NCS_SECRET, 'buffer_size': 0}, 'option buffer_size is out of range'),
+    'zero buffer': ({'port': 1, 'secret': NCS_SECRET, 'buffer_size': 0}, 'option buffer_size must be between 1 and'),
     'allow_v1 as a word': ({'port': 1, 'secret': NCS_SECRET, 'allow_v1': 'maybe'}, 'option allow_v1 must be of type bool'),
     'host as a number': ({'port': 1, 'secret': NCS_SECRET, 'host': 127}, 'option host must be of type str'),
 }
