@@ -123,7 +123,7 @@ async def send_all(url: str, bodies: list[bytes], senders: int) -> list[tuple[in
                     await answer.read()
                     results[index] = (answer.status, time.perf_counter() - started)
 
-    await asyncio.gather(*(sender() for _ in range(senders)))
+    await asyncio.gather(*(sender() for dummy in range(senders)))
     return results
 
 
@@ -160,9 +160,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         wall = time.perf_counter() - started
     finally:
         child.send_signal(signal.SIGTERM)
-        output, _ = child.communicate(timeout=60)
+        output = child.communicate(timeout=60)[0]
     served = json.loads(output)
-    times = sorted(seconds for _, seconds in results)
+    times = sorted(seconds for status, seconds in results)
+    statuses = [status for status, seconds in results]
     # Whichever of a notice and its redundant copy arrives first is the one accepted: count them as one notice.
     counts: dict[str, int] = {}
     for notice_id, count in served['counts'].items():
@@ -170,7 +171,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         counts[original] = counts.get(original, 0) + count
     report = {
         'notices': len(bodies), 'distinct': len(distinct), 'copies': len(bodies) - len(distinct), 'senders': args.senders,
-        'statuses': {str(status): sum(1 for got, _ in results if got == status) for status in {got for got, _ in results}},
+        'statuses': {str(status): statuses.count(status) for status in set(statuses)},
         'answer_median_ms': round(statistics.median(times) * 1000, 2),
         'answer_p99_ms': round(times[int(len(times) * 0.99) - 1] * 1000, 2),
         'answer_max_ms': round(times[-1] * 1000, 2),

@@ -1178,6 +1178,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--stats-file', help='on exit (SIGTERM or --lifetime), write request counts here as JSON')
     parser.add_argument('--ready-file', help='write {"url": ..., "recordings": [...], "domains": {...}, "ca_bundle": ...} '
                                              'here once serving')
+    parser.add_argument('--ncs-url', help='post signed NCS notices of what the recordings go through to this webhook '
+                                          '(the NCS secret comes from the environment variable AGORA_NCS_SECRET)')
+    parser.add_argument('--ncs-redeliver', action='store_true', help='post every NCS notice twice, as NCS resends it')
+    parser.add_argument('--ncs-redundant', action='store_true', help='add a copy of every NCS notice under another noticeId')
+    parser.add_argument('--ncs-ca-bundle', help='the CA bundle to verify an https --ncs-url with')
     args = parser.parse_args(argv)
 
     try:
@@ -1191,6 +1196,12 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         parser.error(str(error))
     simulator.empty_channels.update(args.empty_channel)
+    if args.ncs_url:
+        if not os.environ.get('AGORA_NCS_SECRET'):
+            parser.error('--ncs-url needs the NCS secret in the environment variable AGORA_NCS_SECRET')
+        from agora_ncs_notifier import NcsNotifier  # pylint: disable=import-outside-toplevel  # beside this file
+        simulator.notifier = NcsNotifier(args.ncs_url, os.environ['AGORA_NCS_SECRET'], redeliver=args.ncs_redeliver,
+                                         redundant=args.ncs_redundant, ca_bundle=args.ncs_ca_bundle)
     modes = ('individual', 'mix', 'web')
     uids = random.Random(args.random_seed)
     app_ids = args.seed_app_id or [DEMO_APP_ID]

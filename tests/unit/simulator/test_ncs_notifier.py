@@ -8,15 +8,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import pytest
+import requests
 
 pytest.importorskip('aiohttp')
 
 from agora_ncs_notifier import NcsNotifier  # noqa: E402
 from agora_simulator import AgoraSimulator, make_certificates  # noqa: E402
-from agora_test_support import CUSTOMER_ID, CUSTOMER_SECRET  # noqa: E402
+from agora_test_support import CUSTOMER_ID, CUSTOMER_SECRET, SimulatorProcess  # noqa: E402
 from ncs_support import NCS_SECRET, drain, record_and_stop, running_plugin  # noqa: E402
 
 
@@ -79,3 +81,44 @@ def test_a_wrong_secret_or_an_absent_webhook_is_recorded_not_raised() -> None:
     notifier = asyncio.run(asyncio.wait_for(scenario(), 30))
     assert [item.status for item in notifier.deliveries] == [401] * 4 + [404]
     assert 'does not match' in notifier.deliveries[0].answer
+
+
+def test_the_simulator_s_command_line_sends_notices_and_their_copies(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv('AGORA_NCS_SECRET', NCS_SECRET)
+    caplog.set_level(logging.DEBUG)
+
+    def copies_answered() -> int:
+        return caplog.text.count('is a copy of one already accepted')
+
+    def record(simulator_url: str) -> None:
+        api = simulator_url + '/v1/apps/0123456789abcdef0123456789abcdef/cloud_recording'
+        identity = {'cname': 'keynote', 'uid': '527841'}
+        with requests.Session() as session:
+            session.auth = (CUSTOMER_ID, CUSTOMER_SECRET)
+            resource = session.post(api + '/acquire', json=identity, timeout=10).json()['resourceId']
+            sid = session.post(api + '/resourceid/%s/mode/mix/start' % resource, json=dict(identity, clientRequest={}),
+                               timeout=10).json()['sid']
+            session.post(api + '/resourceid/%s/sid/%s/mode/mix/stop' % (resource, sid),
+                         json=dict(identity, clientRequest={}), timeout=10).raise_for_status()
+
+    async def scenario() -> list[Any]:
+        async with running_plugin({}) as plugin:
+            simulator = await asyncio.to_thread(SimulatorProcess, str(tmp_path),
+                                                ['--ncs-url', plugin['url'], '--ncs-redeliver', '--ncs-redundant'])
+            try:
+                await asyncio.to_thread(record, simulator.url)
+                events = []
+                for dummy in range(4):
+                    events.append(await asyncio.wait_for(plugin['queue'].get(), 10))
+                for dummy in range(1000):   # until the last copies were answered too (bounded: 10 s)
+                    if copies_answered() == 8:
+                        break
+                    await asyncio.sleep(0.01)
+                return events + drain(plugin['queue'])
+            finally:
+                await asyncio.to_thread(simulator.finish)
+
+    events = asyncio.run(asyncio.wait_for(scenario(), 60))
+    assert [event['agora']['event'] for event in events] == ['recorder_started', 'recorder_left', 'uploaded', 'session_exit']
+    assert copies_answered() == 8   # a redelivery and a redundant copy of each, answered 200, none on the queue
