@@ -16,6 +16,8 @@ import hmac
 import importlib.util
 import json
 import logging
+import os
+import re
 import ssl
 import sys
 from typing import Any
@@ -25,6 +27,7 @@ import pytest
 aiohttp = pytest.importorskip('aiohttp')
 
 from agora_simulator import make_certificates  # noqa: E402
+from agora_test_support import REPO_ROOT  # noqa: E402
 from ncs_support import NCS_PLUGIN, NCS_SECRET, drain, load_ncs_plugin, running_plugin  # noqa: E402
 
 ncs = load_ncs_plugin()
@@ -413,3 +416,17 @@ def test_without_aiohttp_the_plugin_says_what_to_install(monkeypatch: pytest.Mon
     spec.loader.exec_module(module)
     with pytest.raises(ImportError, match=r'needs the Python library aiohttp .*pip install aiohttp'):
         asyncio.run(module.main(asyncio.Queue(), {'port': 1, 'secret': NCS_SECRET}))
+
+
+def test_the_user_doc_lists_every_option_with_the_plugin_s_type_and_default() -> None:
+    """docs/ncs_event_source.md repeats DOCUMENTATION's options in a table: it must not drift from it."""
+    with open(os.path.join(REPO_ROOT, 'docs', 'ncs_event_source.md'), encoding='utf-8') as handle:
+        rows = [line.split('|')[1:-1] for line in handle if line.startswith('| `')]
+    documented = {}
+    for names, type_name, default, dummy in (map(str.strip, row) for row in rows):
+        for name in re.findall(r'`([a-z_0-9]+)`', names):
+            documented[name] = (type_name, default.strip('`'))
+    expected = {name: (spec['type'], 'required' if spec.get('required') else
+                       '' if spec.get('default') is None else str(spec['default']).lower())
+                for name, spec in ncs.OPTIONS.items()}
+    assert documented == expected
