@@ -11,8 +11,9 @@ PYTHON312 ?= $(call find_python,3.12)
 PYTHON311 ?= $(call find_python,3.11)
 VENV := .venv
 VENV_COMPAT := .venv-compat
+VENV_RULEBOOK := .venv-rulebook
 
-.PHONY: demo test test-fast coverage test-units test-module test-integration test-playbooks test-compat test-sanity test-docs test-lint docs benchmark clean
+.PHONY: demo test test-fast coverage test-units test-module test-integration test-playbooks test-compat test-sanity test-docs test-lint test-rulebook docs benchmark clean
 
 $(VENV)/.installed: tests/requirements.txt
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 is needed (ansible-core 2.21): install it, or set PYTHON312=/path/to/python3.12"; exit 1; }
@@ -28,10 +29,16 @@ $(VENV_COMPAT)/.installed: tests/requirements-compat.txt
 	$(VENV_COMPAT)/bin/pip install --quiet --quiet -r tests/requirements-compat.txt
 	touch $@
 
+$(VENV_RULEBOOK)/.installed: tests/requirements-rulebook.txt
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 is needed for ansible-rulebook: install it, or set PYTHON312=/path/to/python3.12"; exit 1; }
+	$(PYTHON312) -m venv $(VENV_RULEBOOK)
+	$(VENV_RULEBOOK)/bin/pip install --quiet --quiet -r tests/requirements-rulebook.txt
+	touch $@
+
 demo: $(VENV)/.installed
 	scripts/demo.sh $(VENV)
 
-test: test-sanity test-lint test-docs coverage test-units test-module test-integration test-playbooks test-compat
+test: test-sanity test-lint test-docs coverage test-units test-module test-integration test-playbooks test-rulebook test-compat
 
 # The in-process tier (tests/unit): the client's decisions on a fake clock, the module's argument handling and results,
 # the transport against scripted loopback servers. Seconds; the loop to run while changing code.
@@ -62,6 +69,11 @@ test-integration: $(VENV)/.installed
 
 test-playbooks: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest tests/playbooks
+
+# ansible-rulebook running the example rulebook with the ncs event source from the installed collection, fed by the
+# simulator's signed notices (needs a JDK 17+: JAVA_HOME or /usr/lib/jvm; the test says so and skips without one).
+test-rulebook: $(VENV_RULEBOOK)/.installed
+	$(VENV_RULEBOOK)/bin/python -m pytest tests/rulebook
 
 # Units, the module tier, the integration target and the playbook tests once more on the oldest supported pair:
 # ansible-core 2.19 on Python 3.11. The fault and abuse suite runs on the current pair only: it exercises the
@@ -103,4 +115,4 @@ benchmark: $(VENV)/.installed
 	$(VENV)/bin/python benchmarks/teardown.py --runs 3 --loop-runs 1 --output build/benchmark.json
 
 clean:
-	rm -rf $(VENV) $(VENV_COMPAT) build tests/output .pytest_cache .coverage
+	rm -rf $(VENV) $(VENV_COMPAT) $(VENV_RULEBOOK) build tests/output .pytest_cache .coverage

@@ -360,6 +360,9 @@ class AgoraSimulator:
         self._server: _Server | None = None   # the first domain's server (kept for callers that looked at it)
         self._thread: threading.Thread | None = None
 
+    # Told ('started' or 'stopped', recording) as a recording starts and is stopped: agora_ncs_notifier.NcsNotifier.
+    notifier: Any = None
+
     # -- control ---------------------------------------------------------------------------------------------------
 
     @property
@@ -742,6 +745,7 @@ class AgoraSimulator:
             return 400, {'code': 432, 'reason': 'request parameters mismatch'}
         client_request = body.get('clientRequest') if isinstance(body.get('clientRequest'), dict) else {}
         recording = self._new_recording(params['app_id'], params['resource_id'], params['mode'], client_request)
+        self._notify('started', recording)
         return 200, {'cname': recording.cname, 'uid': recording.uid, 'resourceId': recording.resource_id,
                      'sid': recording.sid}
 
@@ -787,6 +791,7 @@ class AgoraSimulator:
             return 400, {'code': 49, 'reason': 'repeated stop request'}, 0.0
         now = time.monotonic()
         recording.state = 'exiting'
+        self._notify('stopped', recording)
         if not recording.publishing:
             recording.exit_until = now + self.exit_seconds
             self._current_state(recording)
@@ -803,6 +808,10 @@ class AgoraSimulator:
             return 206, dict(recording.identity(), code=50, reason='upload timeout',
                              serverResponse=self._server_response(recording)), self.upload_window
         return 200, dict(recording.identity(), serverResponse=self._server_response(recording, upload=True)), upload
+
+    def _notify(self, what: str, recording: Recording) -> None:
+        if self.notifier is not None:
+            self.notifier(what, recording)
 
     def _server_response(self, recording: Recording, upload: bool = False, status: int | None = None) -> dict[str, Any]:
         """serverResponse for query (``status`` given) or stop (``upload``: say the upload state)."""
@@ -1183,6 +1192,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--stats-file', help='on exit (SIGTERM or --lifetime), write request counts here as JSON')
     parser.add_argument('--ready-file', help='write {"url": ..., "recordings": [...], "domains": {...}, "ca_bundle": ...} '
                                              'here once serving')
+    parser.add_argument('--ncs-url', help='post signed NCS notices of what the recordings go through to this webhook '
+                                          '(the NCS secret comes from the environment variable AGORA_NCS_SECRET)')
+    parser.add_argument('--ncs-redeliver', action='store_true', help='post every NCS notice twice, as NCS resends it')
+    parser.add_argument('--ncs-redundant', action='store_true', help='add a copy of every NCS notice under another noticeId')
+    parser.add_argument('--ncs-ca-bundle', help='the CA bundle to verify an https --ncs-url with')
     args = parser.parse_args(argv)
 
     try:
@@ -1196,6 +1210,12 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         parser.error(str(error))
     simulator.empty_channels.update(args.empty_channel)
+    if args.ncs_url:
+        if not os.environ.get('AGORA_NCS_SECRET'):
+            parser.error('--ncs-url needs the NCS secret in the environment variable AGORA_NCS_SECRET')
+        from agora_ncs_notifier import NcsNotifier  # pylint: disable=import-outside-toplevel  # beside this file
+        simulator.notifier = NcsNotifier(args.ncs_url, os.environ['AGORA_NCS_SECRET'], redeliver=args.ncs_redeliver,
+                                         redundant=args.ncs_redundant, ca_bundle=args.ncs_ca_bundle)
     modes = ('individual', 'mix', 'web')
     uids = random.Random(args.random_seed)
     app_ids = args.seed_app_id or [DEMO_APP_ID]
