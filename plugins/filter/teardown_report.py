@@ -48,7 +48,12 @@ author:
 '''
 
 EXAMPLES = r'''
-- name: Build the report
+- name: Stop the event's recordings
+  agora.cloud_recording.agora_cloud_recording_stop:
+    recordings: "{{ event_recordings }}"
+  register: stop
+
+- name: Build the report, keeping what the previous one knew
   ansible.builtin.set_fact:
     report: "{{ stop.recordings | agora.cloud_recording.teardown_report(previous_report.recordings | default([])) }}"
 '''

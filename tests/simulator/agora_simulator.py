@@ -522,10 +522,11 @@ class AgoraSimulator:
         return [item for item in self.received if _action_of(item.method, item.path) == action]
 
     def seed(self, app_id: str = DEMO_APP_ID, mode: str = 'mix', cname: str | None = None, uid: str = '527841',
-             **attributes: Any) -> Recording:
-        """Create a running recording without acquire/start requests (for tests and --seed)."""
+             resource_id: str | None = None, **attributes: Any) -> Recording:
+        """Create a running recording without acquire/start requests (for tests and --seed); ``resource_id`` and a
+        ``sid`` among ``attributes`` give it identities written elsewhere (a document's example)."""
         with self._lock:
-            resource_id = self._new_resource(app_id, cname or 'channel-%d' % (len(self._recordings) + 1), uid)
+            resource_id = self._new_resource(app_id, cname or 'channel-%d' % (len(self._recordings) + 1), uid, resource_id)
             recording = self._new_recording(app_id, resource_id, mode, {}, **attributes)
         return recording
 
@@ -602,8 +603,8 @@ class AgoraSimulator:
 
     # -- state -----------------------------------------------------------------------------------------------------
 
-    def _new_resource(self, app_id: str, cname: str, uid: str) -> str:
-        resource_id = base64.urlsafe_b64encode(uuid.uuid4().bytes * 4).decode('ascii').rstrip('=')
+    def _new_resource(self, app_id: str, cname: str, uid: str, resource_id: str | None = None) -> str:
+        resource_id = resource_id or base64.urlsafe_b64encode(uuid.uuid4().bytes * 4).decode('ascii').rstrip('=')
         self._resources[resource_id] = {'app_id': app_id, 'cname': cname, 'uid': uid, 'expires_at': self._expiry()}
         return resource_id
 
