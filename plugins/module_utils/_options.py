@@ -313,9 +313,6 @@ def client_from_params(params: dict[str, Any], interruption: Interruption, no_lo
     ``rate_limit`` is requests per second per App ID (0: no pacing); ``connections`` the requests in flight at once.
     Every form of the secret joins ``no_log_values``, so that Ansible masks it as it masks the option itself.
     """
-    for url in [params['api_base_url'] or ''] + list(params['fallback_base_urls']):
-        # Refused below, but quoted back by Ansible itself in the task's invocation unless masked.
-        no_log_values.update(url_secrets(url))
     customer_id, customer_secret = credentials_from_params(params)
     redactor = Redactor(secret_forms(customer_id, customer_secret))
     no_log_values.update(redactor.values)
@@ -392,11 +389,23 @@ def unusable_values(params: dict[str, Any]) -> list[str]:
     return problems
 
 
+def base_urls_given(params: dict[str, Any]) -> list[str]:
+    """Every base URL a task may use, as given (from its options or the environment), before any check."""
+    fallbacks = params.get('fallback_base_urls')
+    given = [params.get('api_base_url'), os.environ.get('AGORA_API_BASE_URL')]
+    given += fallbacks if isinstance(fallbacks, list) else [fallbacks]
+    return [str(url) for url in given if url]
+
+
 class AgoraModule(AnsibleModule):
     """AnsibleModule that first refuses, naming the option, the values its own type checks would mishandle."""
 
     def _load_params(self) -> None:
         super()._load_params()
+        # Before anything can fail: a password or token in a base URL is refused later, but Ansible itself quotes the
+        # task's arguments back (the invocation, at -vvv) unless they are masked.
+        for url in base_urls_given(self.params):
+            self.no_log_values.update(url_secrets(url))
         self._unusable = unusable_values(self.params)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

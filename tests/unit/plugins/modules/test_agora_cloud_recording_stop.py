@@ -523,3 +523,22 @@ class TestKeepingTheFileList:
         rec = outcome.result['recording']
         assert (rec['outcome'], rec['confirmed'], rec['attempts']) == ('already_stopped', True, 1)
         assert sum(outcome.clock.sleeps) == 12.0
+
+
+class TestUrlSecretsAreMaskedWhateverFailsFirst:
+    def test_a_password_in_the_url_is_masked_even_when_an_entry_fails_first(self, monkeypatch):
+        """The invocation Ansible returns holds the task's arguments: the URL's password must be masked in it."""
+        from ansible.module_utils import basic
+
+        seen = {}
+        original = basic.AnsibleModule.__init__
+
+        def keep(self, *args, **kwargs):
+            original(self, *args, **kwargs)
+            seen['no_log_values'] = set(self.no_log_values)
+
+        monkeypatch.setattr(basic.AnsibleModule, '__init__', keep)
+        result = run(batch([dict(entry(RECORDING), sid='x#y')], api_base_url='https://ops:pa/ss-w0rd@api.sd-rtn.com/?t=t0k3n-x'),
+                     [], monkeypatch).result
+        assert result['failed'] is True and 'recordings[0]: sid must be' in result['msg']
+        assert {'ops:pa/ss-w0rd', 'pa/ss-w0rd', 't0k3n-x'} <= seen['no_log_values']
