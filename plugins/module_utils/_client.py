@@ -96,8 +96,12 @@ class RetryPolicy:
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """The decided result of one call, with what it took to get there."""
+class Decision:
+    """What the client decided of one call (from the verdicts of its answers), with what it took to get there.
+
+    The stages, one name each: the transport's ``Answer``, the classifier's ``Verdict`` (of a ``Kind``), the client's
+    ``Decision``, and the task's reported ``outcome`` (``_results.Outcome``).
+    """
 
     verdict: Verdict
     http_status: int | None
@@ -231,7 +235,7 @@ class AgoraClient:
         progress.retries_used += 1
         return True
 
-    def _decide(self, call: Call) -> Outcome:
+    def _decide(self, call: Call) -> Decision:
         """Call until the answer is decided; turn an interruption into a failure that says where the call stood."""
         progress = _CallProgress()
         try:
@@ -251,7 +255,7 @@ class AgoraClient:
                     'safe).')
         return 'The recording may still be running: run the task again (a re-run is safe).'
 
-    def _decide_loop(self, call: Call, progress: _CallProgress) -> Outcome:
+    def _decide_loop(self, call: Call, progress: _CallProgress) -> Decision:
         """Retry transient trouble, re-check Agora's 404 when asked to, until the answer is decided.
 
         After an answer that may follow a stop that took effect, Agora's 404 or code 49 means that the recording is
@@ -266,14 +270,14 @@ class AgoraClient:
             progress.last = verdict.reason
             http_status = answer.status if answer is not None else None
             if verdict.kind in (Kind.NOT_FOUND, Kind.EXITING) and call.acts and progress.may_have_acted:
-                return Outcome(Verdict(Kind.STOPPED, 'unknown', [], None), http_status, progress.attempts,
+                return Decision(Verdict(Kind.STOPPED, 'unknown', [], None), http_status, progress.attempts,
                                host=progress.answered_by, inferred=True)
             if verdict.kind == Kind.NOT_FOUND and call.rechecked:
-                return Outcome(verdict, http_status, progress.attempts, rechecked=True, host=progress.answered_by)
+                return Decision(verdict, http_status, progress.attempts, rechecked=True, host=progress.answered_by)
             if verdict.kind == Kind.NOT_FOUND and self._policy.not_found_recheck > 0:
                 if self._wait_for_recheck(progress):
                     continue
-                return Outcome(verdict, http_status, progress.attempts, rechecked=True, host=progress.answered_by)
+                return Decision(verdict, http_status, progress.attempts, rechecked=True, host=progress.answered_by)
             if verdict.kind == Kind.RETRY:
                 progress.may_have_acted = progress.may_have_acted or verdict.may_have_acted
                 if self._wait_for_retry(call.recording.app_id, answer, progress):
@@ -285,9 +289,9 @@ class AgoraClient:
             if verdict.kind == Kind.FAIL:
                 raise AgoraError('%s: %s. What to do: %s' % (call.what, verdict.reason, verdict.advice), http_status,
                                  progress.attempts, progress.answered_by)
-            return Outcome(verdict, http_status, progress.attempts, host=progress.answered_by)
+            return Decision(verdict, http_status, progress.attempts, host=progress.answered_by)
 
-    def stop(self, recording: Recording, async_stop: bool, rechecked: bool = False) -> Outcome:
+    def stop(self, recording: Recording, async_stop: bool, rechecked: bool = False) -> Decision:
         """Stop the recording. ``rechecked``: a query just before already waited out Agora's 404 (see ``Call``)."""
         body = {'cname': recording.cname, 'uid': recording.uid, 'clientRequest': {'async_stop': async_stop}}
         expected = recording.expected()
@@ -295,7 +299,7 @@ class AgoraClient:
                                  lambda answer: classify_stop_answer(answer, async_stop, expected), True,
                                  'Stopping %s failed' % recording.label(), rechecked))
 
-    def query(self, recording: Recording) -> Outcome:
+    def query(self, recording: Recording) -> Decision:
         expected = recording.expected()
         return self._decide(Call(recording, 'GET', recording.path('query'), None,
                                  lambda answer: classify_query_answer(answer, expected), False,

@@ -25,23 +25,23 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._answers imp
     query_status,
     web_recorder,
 )
-from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraError, Outcome, Recording
+from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraError, Decision, Recording
 from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import Redactor
 
 
-class Result(Enum):
+class Outcome(Enum):
     """What happened to a recording, as the task reports it in ``outcome``."""
 
     STOPPED = 'stopped'
     ALREADY_STOPPED = 'already_stopped'
 
 
-RESULT_BY_KIND = {
-    Kind.STOPPED: Result.STOPPED,
+OUTCOME_BY_KIND = {
+    Kind.STOPPED: Outcome.STOPPED,
     # Check mode: the recording is alive, so a stop would stop it.
-    Kind.RUNNING: Result.STOPPED,
-    Kind.NOT_FOUND: Result.ALREADY_STOPPED,
-    Kind.EXITING: Result.ALREADY_STOPPED,
+    Kind.RUNNING: Outcome.STOPPED,
+    Kind.NOT_FOUND: Outcome.ALREADY_STOPPED,
+    Kind.EXITING: Outcome.ALREADY_STOPPED,
 }
 
 
@@ -50,37 +50,37 @@ def identity(recording: Recording) -> dict[str, Any]:
             'cname': recording.cname, 'uid': recording.uid, 'mode': recording.mode}
 
 
-def is_confirmed(outcome: Outcome) -> bool:
+def is_confirmed(decision: Decision) -> bool:
     """Whether Agora's answers settle that the recording no longer runs.
 
     They do when Agora answered the stop, said a stop is under way (code 49), or answered 404 after a stop of this run
     may have acted or throughout the not_found_recheck window. A 404 taken at once may come from a failover.
     """
-    kind = outcome.verdict.kind
-    return kind in (Kind.STOPPED, Kind.EXITING) or (kind == Kind.NOT_FOUND and outcome.rechecked)
+    kind = decision.verdict.kind
+    return kind in (Kind.STOPPED, Kind.EXITING) or (kind == Kind.NOT_FOUND and decision.rechecked)
 
 
-def recording_result(recording: Recording, outcome: Outcome, check_mode: bool = False,
-                     queried: Outcome | None = None) -> dict[str, Any]:
+def recording_result(recording: Recording, decision: Decision, check_mode: bool = False,
+                     queried: Decision | None = None) -> dict[str, Any]:
     """The ``recording`` result and fact: who the recording is, what happened, and where its files stand.
 
     In check mode the verdict comes from ``query``: ``running`` predicts ``stopped``, with the upload still ahead.
     ``queried``: a query made just before the stop; its files stand in for a stop answer that names none (an
     asynchronous stop, a 206).
     """
-    verdict = outcome.verdict
+    verdict = decision.verdict
     files, files_from = verdict.files, 'stop'
     if not files and queried is not None and queried.verdict.files:
         files, files_from = queried.verdict.files, 'query'
-    return dict(identity(recording), outcome=RESULT_BY_KIND[verdict.kind].value, upload_status=verdict.upload_status,
-                files=files, files_from=files_from, http_status=outcome.http_status, attempts=outcome.attempts,
-                confirmed=not check_mode and is_confirmed(outcome), inferred=outcome.inferred, api_host=outcome.host,
+    return dict(identity(recording), outcome=OUTCOME_BY_KIND[verdict.kind].value, upload_status=verdict.upload_status,
+                files=files, files_from=files_from, http_status=decision.http_status, attempts=decision.attempts,
+                confirmed=not check_mode and is_confirmed(decision), inferred=decision.inferred, api_host=decision.host,
                 server_response=verdict.server_response)
 
 
 def is_stopped(result: dict[str, Any]) -> bool:
     """Whether this run stopped the recording (in check mode: would): what ``changed`` means."""
-    return result['outcome'] == Result.STOPPED.value
+    return result['outcome'] == Outcome.STOPPED.value
 
 
 def failed_result(recording: Recording, error: AgoraError) -> dict[str, Any]:
@@ -139,9 +139,9 @@ class Journal:
                 self.error = self.error or 'journal %s could not be written (%s)' % (self.path, exc.strerror)
 
 
-def info_result(recording: Recording, outcome: Outcome) -> dict[str, Any]:
+def info_result(recording: Recording, decision: Decision) -> dict[str, Any]:
     """What a query says of a recording, for the info module: whether Agora still knows it, its state and its files."""
-    verdict = outcome.verdict
+    verdict = decision.verdict
     server_response = verdict.server_response or {}
     exists = verdict.kind != Kind.NOT_FOUND
     status = query_status(server_response) if exists else None
@@ -149,8 +149,8 @@ def info_result(recording: Recording, outcome: Outcome) -> dict[str, Any]:
     web = web_recorder(server_response) or {}
     return dict(_query_identity(recording), exists=exists, state=state, status_code=status,
                 files=verdict.files, slice_start_time=server_response.get('sliceStartTime'), onhold=web.get('onhold'),
-                web_recorder_state=web.get('state'), http_status=outcome.http_status, attempts=outcome.attempts,
-                api_host=outcome.host, server_response=verdict.server_response)
+                web_recorder_state=web.get('state'), http_status=decision.http_status, attempts=decision.attempts,
+                api_host=decision.host, server_response=verdict.server_response)
 
 
 def _query_identity(recording: Recording) -> dict[str, Any]:
@@ -184,7 +184,7 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     statuses = Counter(result['upload_status'] for result in done)
     return {
         'total': len(results),
-        'outcome': {item.value: outcomes[item.value] for item in Result},
+        'outcome': {item.value: outcomes[item.value] for item in Outcome},
         'upload_status': {name: statuses[name] for name in UPLOAD_STATUSES},
         'failed': len(results) - len(done),
     }

@@ -377,7 +377,7 @@ ansible_facts:
 '''
 
 from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import Kind
-from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, AgoraError, Outcome, Recording
+from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, AgoraError, Decision, Recording
 from ansible_collections.agora.cloud_recording.plugins.module_utils._options import (
     AgoraModule,
     connection_argument_spec,
@@ -403,7 +403,7 @@ def argument_spec() -> dict:
     return spec
 
 
-def query_before_stop(client: AgoraClient, recording: Recording) -> Outcome | None:
+def query_before_stop(client: AgoraClient, recording: Recording) -> Decision | None:
     """The files a query sees just before the stop, for a stop answer that will name none; None if it cannot say."""
     try:
         return client.query(recording)

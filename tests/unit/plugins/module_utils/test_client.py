@@ -221,8 +221,8 @@ def test_decision(case):
             assert words in str(caught.value)
         assert caught.value.attempts == (case.attempts or len(case.calls))
     else:
-        outcome = call()
-        assert (outcome.verdict.kind, outcome.verdict.upload_status, outcome.http_status, outcome.attempts) == case.decided
+        decision = call()
+        assert (decision.verdict.kind, decision.verdict.upload_status, decision.http_status, decision.attempts) == case.decided
     transport.assert_done()
     assert clock.sleeps == case.sleeps
 
@@ -336,8 +336,8 @@ def test_an_outcome_decided_after_the_stops_own_answer_was_lost_says_it_is_infer
 def test_a_404_counts_at_once_when_a_query_just_waited_out_the_window():
     """An asynchronous stop's query already re-checked Agora's 404 for not_found_recheck: no second wait for the stop."""
     client, transport, clock = make_client([stop_call(NOT_FOUND)], recheck=90.0)
-    outcome = client.stop(RECORDING, True, rechecked=True)
-    assert (outcome.verdict.kind, outcome.rechecked, outcome.attempts, clock.sleeps) == (Kind.NOT_FOUND, True, 1, [])
+    decision = client.stop(RECORDING, True, rechecked=True)
+    assert (decision.verdict.kind, decision.rechecked, decision.attempts, clock.sleeps) == (Kind.NOT_FOUND, True, 1, [])
     transport.assert_done()
 
 
