@@ -271,7 +271,7 @@ class AgoraClient:
             http_status = answer.status if answer is not None else None
             if verdict.kind in (Kind.NOT_FOUND, Kind.EXITING) and call.acts and progress.may_have_acted:
                 return Decision(Verdict(Kind.STOPPED, 'unknown', [], None), http_status, progress.attempts,
-                               host=progress.answered_by, inferred=True)
+                                host=progress.answered_by, inferred=True)
             if verdict.kind == Kind.NOT_FOUND and call.rechecked:
                 return Decision(verdict, http_status, progress.attempts, rechecked=True, host=progress.answered_by)
             if verdict.kind == Kind.NOT_FOUND and self._policy.not_found_recheck > 0:

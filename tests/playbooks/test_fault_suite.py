@@ -141,11 +141,11 @@ HOSTILE_ANSWERS = [
     # Another recording's answers say nothing of this one, which keeps running.
     Case('49-about-another-recording', lambda sim, rec: sim.add_fault(Fault(status=400, sid=rec.sid, body={
         'code': 49, 'reason': 'repeated stop', 'sid': '0' * 32})), message=('it names another recording',)),
-    Case('206-naming-no-code-but-this-recording', lambda sim, rec: sim.add_fault(Fault(status=206, after=True, sid=rec.sid,
-                                                                                      body=rec.identity())),
-         outcome='stopped'),
-    Case('terminal-control-characters', lambda sim, rec: sim.add_fault(Fault(status=400, sid=rec.sid, body={
-        'code': 2, 'reason': '\x1b[2J\x1b[32mall recordings stopped\x1b[0m'})),
+    Case('206-naming-no-code-but-this-recording',
+         lambda sim, rec: sim.add_fault(Fault(status=206, after=True, sid=rec.sid, body=rec.identity())), outcome='stopped'),
+    Case('terminal-control-characters',
+         lambda sim, rec: sim.add_fault(Fault(status=400, sid=rec.sid, body={
+             'code': 2, 'reason': '\x1b[2J\x1b[32mall recordings stopped\x1b[0m'})),
          message=('\\x1b[2J\\x1b[32mall recordings stopped',)),
     Case('gave-up-after-206-65', lambda sim, rec: sim.add_fault(backend_timeout(sid=rec.sid, times=None)), args={'retries': 1},
          message=('The stop may already have taken effect, or the recording may still be running',
@@ -324,10 +324,9 @@ def test_every_echoed_form_of_the_secret_is_masked_at_vvv(collections_path, tmp_
         body='{"code": 2, "reason": "bad request from %s", "echo": "%s"}' % (form.replace('\\', '\\\\').replace('"', '\\"'),
                                                                              form.replace('\\', '\\\\').replace('"', '\\"')))),
                   message=('HTTP 400, Agora code 2, "bad request from ********"',)) for name, form in forms.items()]
+    inside = {'uploadingStatus': 'uploaded', 'echo': list(forms.values())}
     cases.append(Case('echo-all-inside-agoras-answer', lambda sim, rec: sim.add_fault(Fault(
-        status=200, after=True, sid=rec.sid, body=dict(rec.identity(), serverResponse={'uploadingStatus': 'uploaded',
-                                                                                       'echo': list(forms.values())}))),
-        outcome='stopped'))
+        status=200, after=True, sid=rec.sid, body=dict(rec.identity(), serverResponse=inside))), outcome='stopped'))
     recordings = [simulator.seed() for dummy in cases]
     for case, recording in zip(cases, recordings):
         case.prepare(simulator, recording)
@@ -465,8 +464,8 @@ def test_files_an_earlier_run_left_never_block_the_teardown(collections_path, tm
     assert_nothing_leaked(output, log)
     assert simulator.stats()['still_recording'] == 0
     names = sorted(path.name for path in report_dir.iterdir())
-    assert [name.split('.corrupt-')[0] for name in names if '.corrupt-' in name] == ['teardown-journal.jsonl',
-                                                                                    'teardown-report.json']
+    set_aside = [name.split('.corrupt-')[0] for name in names if '.corrupt-' in name]
+    assert set_aside == ['teardown-journal.jsonl', 'teardown-report.json']
     assert 'the previous report %s is not JSON: it is set aside as' % (report_dir / 'teardown-report.json') in ' '.join(output.split())
     report = json.loads((report_dir / 'teardown-report.json').read_text())
     assert report['summary']['outcome'] == {'stopped': 3, 'already_stopped': 0}

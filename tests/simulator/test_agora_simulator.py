@@ -729,8 +729,8 @@ def test_hundreds_of_simultaneous_connections(make_sim):
     assert stats['max_in_flight'] >= 100 and stats['busiest_second'] == {DEMO_APP_ID: count}
 
 
-@pytest.mark.parametrize('framing, status_line, closed', [('close', b'HTTP/1.1 200', True), ('http10', b'HTTP/1.0 200', True),
-                                                         ('keep-alive', b'HTTP/1.1 200', False)])
+@pytest.mark.parametrize('framing, status_line, closed', [
+    ('close', b'HTTP/1.1 200', True), ('http10', b'HTTP/1.0 200', True), ('keep-alive', b'HTTP/1.1 200', False)])
 def test_a_fault_frames_its_answer_as_asked(simulator, framing, status_line, closed):
     recording = simulator.seed(file_list_mode='none')
     simulator.add_fault(trickling(0.003, framing=framing, body_only=True, action='query'))
