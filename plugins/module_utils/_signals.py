@@ -24,9 +24,9 @@ import signal
 import threading
 from typing import Callable, Iterator
 
-# How many processes above the module are watched: under ansible-playbook, the shell that started the module, the
-# worker, and ansible-playbook itself.
-WATCHED_ANCESTORS = 3
+# How far up the watch looks for the controller: under ansible-playbook, the module's shell (two, with become), the
+# worker and ansible-playbook itself are a handful of processes; under ansible-runner or ansible-test, one more.
+MAX_ANCESTORS = 8
 # How often the watch looks: a vanished controller stops new requests within about this long.
 WATCH_INTERVAL = 0.5
 
@@ -46,16 +46,31 @@ def parent_of(pid: int) -> int | None:
         return None
 
 
-def ancestry(pid: int, parent: Callable[[int], int | None] = parent_of, depth: int = WATCHED_ANCESTORS) -> list[tuple[int, int]]:
-    """(process, its parent) for ``pid`` and the processes above it, ``depth`` links at most, up to init."""
-    links = []
-    while len(links) < depth and pid > 1:
+def is_ansible(pid: int) -> bool:
+    """Whether the process runs one of Ansible's programs (ansible-playbook, ansible, ansible-runner...), from /proc."""
+    try:
+        with open('/proc/%d/cmdline' % pid, 'rb') as handle:
+            arguments = handle.read().split(b'\0')[:3]
+    except OSError:
+        return False
+    return any(os.path.basename(argument).startswith(b'ansible') for argument in arguments)
+
+
+def ancestry(pid: int, parent: Callable[[int], int | None] = parent_of,
+             ansible: Callable[[int], bool] = is_ansible) -> list[tuple[int, int]]:
+    """The (process, parent) links to watch above ``pid``: up to the topmost of the Ansible processes above it (the
+    worker, ansible-playbook, ansible-runner), not beyond, for what ansible-playbook's own parent does is not the
+    controller going away (nohup, a closed login shell). With no Ansible process above, the link to the parent only.
+    """
+    links: list[tuple[int, int]] = []
+    while len(links) < MAX_ANCESTORS and pid > 1:
         above = parent(pid)
         if above is None:
             break
         links.append((pid, above))
         pid = above
-    return links
+    topmost = max((number for number, (dummy, above) in enumerate(links) if ansible(above)), default=None)
+    return links[:topmost + 1] if topmost is not None else links[:1]
 
 
 def broken_link(links: list[tuple[int, int]], parent: Callable[[int], int | None] = parent_of) -> tuple[int, int] | None:
@@ -72,10 +87,12 @@ class Interruption:
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-    def __init__(self, parent: Callable[[int], int | None] = parent_of, interval: float = WATCH_INTERVAL) -> None:
+    def __init__(self, parent: Callable[[int], int | None] = parent_of, interval: float = WATCH_INTERVAL,
+                 ansible: Callable[[int], bool] = is_ansible) -> None:
         self._event = threading.Event()
         self._done = threading.Event()
         self._parent = parent
+        self._ansible = ansible
         self._interval = interval
         self.reason = ''
 
@@ -103,7 +120,7 @@ class Interruption:
     @contextlib.contextmanager
     def watching_the_controller(self) -> Iterator['Interruption']:
         """Watch the processes above this one for the duration (where /proc tells; elsewhere nothing is watched)."""
-        links = ancestry(os.getpid(), self._parent)
+        links = ancestry(os.getpid(), self._parent, self._ansible)
         thread = threading.Thread(target=self._watch, args=(links,), name='agora-controller-watch', daemon=True)
         if links:
             thread.start()

@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import pytest
 
 from agora_simulator import (
     AgoraSimulator,
@@ -482,3 +483,40 @@ def test_a_yaml_export_whose_cname_yaml_changed_is_refused_before_any_request(co
     assert 'entry 0 (sid %s): cname is 0123, which YAML reads as the number 83: quote it (cname: "0123")' % recording.sid \
         in ' '.join(output.split())
     assert simulator.received == []
+
+
+@pytest.mark.parametrize('kill', ['process-group', 'pid', 'hangup'])
+def test_a_controller_killed_outright_starts_no_new_stop(collections_path, tmp_path, kill):
+    """SIGKILL to ansible-playbook's process group (what ansible-runner sends on a cancel or a timeout), to its PID, or
+    SIGHUP (a closed terminal): ansible-core 2.21's worker lives on in a session of its own, and so would the module."""
+    simulator = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, upload_time=0.5).start()
+    try:
+        recordings = [simulator.seed() for dummy in range(40)]
+        journal = tmp_path / 'journal.jsonl'
+        play = [{'name': 'Stop an event', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+            {'name': 'Stop them all', 'agora.cloud_recording.agora_cloud_recording_stop': {
+                'recordings': [item.describe() for item in recordings], 'concurrency': 2, 'journal': str(journal),
+                'api_base_url': simulator.url}}]}]
+        (tmp_path / 'play.yml').write_text(json.dumps(play))
+        env = {key: value for key, value in os.environ.items() if not key.startswith(('AGORA_', 'ANSIBLE_'))}
+        env.update(ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+                   ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_HOME=str(tmp_path / 'ansible-home'),
+                   AGORA_CUSTOMER_ID=CUSTOMER_ID, AGORA_CUSTOMER_SECRET=CUSTOMER_SECRET)
+        proc = subprocess.Popen([os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
+                                 str(tmp_path / 'play.yml')], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while len(simulator.requests_for('stop')) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        {'process-group': lambda: os.killpg(proc.pid, signal.SIGKILL), 'pid': lambda: os.kill(proc.pid, signal.SIGKILL),
+         'hangup': lambda: os.kill(proc.pid, signal.SIGHUP)}[kill]()
+        at_kill = len(simulator.requests_for('stop'))
+        proc.wait(timeout=30)
+        time.sleep(4)   # at 2 stops of 0.5 s in flight, 16 more would have gone out by now
+        sent = len(simulator.requests_for('stop'))
+    finally:
+        simulator.stop()
+    # Within the watch's half second, at most the stops in flight and one more pair.
+    assert sent <= at_kill + 4 < 40, (at_kill, sent)
+    journaled = [json.loads(line) for line in journal.read_text().splitlines() if line.strip()]
+    assert len([line for line in journaled if line.get('stage') == 'stop_sent']) == sent

@@ -25,6 +25,7 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._signals imp
     Interruption,
     ancestry,
     broken_link,
+    is_ansible,
     parent_of,
 )
 
@@ -177,23 +178,29 @@ def test_a_signal_the_launcher_ignores_stays_ignored():
 class TestTheControllerWatch:
     """The processes above the module, as /proc tells them, stand in for a fake process table here."""
 
-    def test_ancestry_follows_parents_up_to_the_depth_or_init(self):
-        table = {500: 400, 400: 300, 300: 200, 200: 1}
-        assert ancestry(500, table.get) == [(500, 400), (400, 300), (300, 200)]
-        assert ancestry(300, table.get, depth=5) == [(300, 200), (200, 1)]
+    # module 600 -> sh 500 -> sh 400 -> worker 300 -> ansible-playbook 200 -> login shell 100 -> init
+    TABLE = {600: 500, 500: 400, 400: 300, 300: 200, 200: 100, 100: 1}
+    ANSIBLE = frozenset((300, 200))
 
-    @pytest.mark.parametrize('change, broken', [({300: 1}, (300, 200)), ({400: None}, (400, 300)), ({}, None)],
-                             ids=['controller-killed-worker-reparented', 'shell-gone', 'all-well'])
+    def test_the_watch_reaches_the_topmost_ansible_process_and_no_further(self):
+        assert ancestry(600, self.TABLE.get, self.ANSIBLE.__contains__) == [(600, 500), (500, 400), (400, 300), (300, 200)]
+
+    def test_with_no_ansible_process_above_only_the_parent_is_watched(self):
+        assert ancestry(600, self.TABLE.get, lambda pid: False) == [(600, 500)]
+
+    @pytest.mark.parametrize('change, broken', [({300: 1}, (300, 200)), ({400: None}, (400, 300)), ({200: 1}, None), ({}, None)],
+                             ids=['ansible-playbook-killed-worker-reparented', 'shell-gone', 'nohup-login-shell-closed',
+                                  'all-well'])
     def test_a_link_that_no_longer_holds_is_found(self, change, broken):
-        table = {500: 400, 400: 300, 300: 200, 200: 1}
-        links = ancestry(500, table.get)
+        table = dict(self.TABLE)
+        links = ancestry(600, table.get, self.ANSIBLE.__contains__)
         table.update(change)
         assert broken_link(links, table.get) == broken
 
     def test_a_vanished_controller_interrupts_the_run(self, monkeypatch):
         """Real time, but short: the watch looks every 10 ms here."""
         table = {os.getpid(): 400, 400: 300, 300: 200, 200: 1}
-        interruption = Interruption(parent=table.get, interval=0.01)
+        interruption = Interruption(parent=table.get, interval=0.01, ansible=lambda pid: pid in (300, 200))
         with interruption.watching_the_controller():
             assert not interruption.is_set()
             table[300] = 1   # ansible-playbook was killed: the worker now hangs under init
@@ -203,3 +210,4 @@ class TestTheControllerWatch:
     def test_the_proc_reader_reads_this_process(self):
         assert parent_of(os.getpid()) == os.getppid()
         assert parent_of(2 ** 22 + 12345) is None
+        assert is_ansible(os.getpid()) is False and is_ansible(2 ** 22 + 12345) is False
