@@ -342,6 +342,8 @@ WHOLE_NUMBER_OPTIONS = {'timeout': TIMEOUT_RANGE, 'retries': RETRIES_RANGE, 'not
                         'concurrency': CONCURRENCY_RANGE}
 NUMBER_OPTIONS = {'rate_limit': RATE_LIMIT_RANGE}
 RECORDING_ENTRY = 'a mapping with resource_id, sid, mode, cname and uid'
+# The options that name a recording, which must come as text.
+IDENTITY_TEXT_OPTIONS = ('app_id', 'resource_id', 'sid', 'cname')
 # How many problems of one kind a message lists before it counts the rest.
 MAX_REPORTED = 5
 
@@ -357,12 +359,7 @@ def _type_name(value: Any) -> str:
     return 'null' if value is None else type(value).__name__
 
 
-def unusable_values(params: dict[str, Any]) -> list[str]:
-    """What ansible-core's type checks would take wrongly or fail on without naming the option, each said naming it.
-
-    The values are taken out of ``params``, so that ansible-core's own check passes and the task fails with these
-    messages instead.
-    """
+def _unusable_numbers(params: dict[str, Any]) -> list[str]:
     problems = []
     for option, bounds in list(WHOLE_NUMBER_OPTIONS.items()) + list(NUMBER_OPTIONS.items()):
         value = params.get(option)
@@ -375,17 +372,48 @@ def unusable_values(params: dict[str, Any]) -> list[str]:
     if isinstance(delays, list) and any(isinstance(delay, bool) for delay in delays):
         problems.append('retry_delays must be a list of seconds, such as [1, 3, 6]; got %s.' % _shown(delays))
         del params['retry_delays']
+    return problems
+
+
+def _unusable_identity(values: dict[str, Any], where: str = '') -> list[str]:
+    """What names a recording must be text as Agora issued it. ansible-core would turn ``true`` into "True", and YAML
+    has already turned an unquoted ``0123`` into 83: the stop would name another recording, so these are refused.
+    (``uid`` is taken as given and checked by ``uid_from_value``; ``mode`` by its choices.)"""
+    return ['%s%s must be text; got %s (%s). YAML reads an unquoted 0123 as the number 83 and yes as true: quote the '
+            'value.' % (where, key, _shown(values[key]), _type_name(values[key]))
+            for key in IDENTITY_TEXT_OPTIONS if values.get(key) is not None and not isinstance(values[key], str)]
+
+
+def _unusable_recordings(params: dict[str, Any]) -> list[str]:
     recordings = params.get('recordings')
-    if recordings is not None and not isinstance(recordings, list):
-        problems.append('recordings must be a list, each entry %s; got %s (%s).'
-                        % (RECORDING_ENTRY, _shown(recordings), _type_name(recordings)))
+    if recordings is None:
+        return []
+    if not isinstance(recordings, list):
+        problems = ['recordings must be a list, each entry %s; got %s (%s).'
+                    % (RECORDING_ENTRY, _shown(recordings), _type_name(recordings))]
+    else:
+        problems = []
+        for index, entry in enumerate(recordings):
+            if not isinstance(entry, dict):
+                problems.append('recordings[%d] must be %s; got %s (%s).' % (index, RECORDING_ENTRY, _shown(entry),
+                                                                            _type_name(entry)))
+            else:
+                problems += _unusable_identity(entry, 'recordings[%d].' % index)
+    if problems:
         params['recordings'] = []   # present, so that ansible-core does not ask for one of recordings and sid instead
-    elif recordings is not None:
-        strays = ['recordings[%d] must be %s; got %s (%s).' % (index, RECORDING_ENTRY, _shown(entry), _type_name(entry))
-                  for index, entry in enumerate(recordings) if not isinstance(entry, dict)]
-        if strays:
-            problems += strays[:MAX_REPORTED] + (['(%d more)' % (len(strays) - MAX_REPORTED)] if len(strays) > MAX_REPORTED else [])
-            params['recordings'] = []
+    return problems[:MAX_REPORTED] + (['(%d more)' % (len(problems) - MAX_REPORTED)] if len(problems) > MAX_REPORTED else [])
+
+
+def unusable_values(params: dict[str, Any]) -> list[str]:
+    """What ansible-core's type checks would take wrongly or fail on without naming the option, each said naming it.
+
+    The values are taken out of ``params``, so that ansible-core's own check passes and the task fails with these
+    messages instead.
+    """
+    problems = _unusable_numbers(params) + _unusable_identity(params) + _unusable_recordings(params)
+    for key in IDENTITY_TEXT_OPTIONS:
+        if any(problem.startswith(key + ' ') for problem in problems):
+            params[key] = ''   # still given, so that ansible-core's "required together" does not speak first
     return problems
 
 

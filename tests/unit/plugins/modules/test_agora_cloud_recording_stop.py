@@ -542,3 +542,17 @@ class TestUrlSecretsAreMaskedWhateverFailsFirst:
                      [], monkeypatch).result
         assert result['failed'] is True and 'recordings[0]: sid must be' in result['msg']
         assert {'ops:pa/ss-w0rd', 'pa/ss-w0rd', 't0k3n-x'} <= seen['no_log_values']
+
+
+@pytest.mark.parametrize('option, value', [
+    ('sid', True), ('sid', 31), ('resource_id', float('nan')), ('resource_id', True), ('cname', 83), ('cname', 1.5),
+    ('cname', [1]), ('cname', {'a': 1}), ('app_id', 123),
+], ids=lambda value: repr(value)[:12])
+def test_what_names_a_recording_is_never_converted(monkeypatch, option, value):
+    """ansible-core would send True as "True" and 83 as "83": a stop naming another recording, or reading Agora's 404
+    as "already stopped" while the real one runs. Refused naming the option, in a batch entry too; nothing is sent."""
+    single_result = run(single(**{option: value}), [], monkeypatch).result
+    batch_result = run(batch([dict(entry(RECORDING), **{option: value})]), [], monkeypatch).result
+    for result, where in ((single_result, ''), (batch_result, 'recordings[0].')):
+        assert result['failed'] is True and result['msg'].startswith('%s%s must be text' % (where, option)), result['msg']
+        assert 'quote the value' in result['msg']
