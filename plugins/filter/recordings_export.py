@@ -67,7 +67,14 @@ class _Unplain(int):
 
 
 class _ExportLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
-    """YAML's safe loader, remembering which integers were not written in plain decimal."""
+    """YAML's safe loader, remembering which integers were not written in plain decimal, and refusing aliases (an
+    export has no use for them, and a chain of them makes a file of a few lines expand to millions of elements)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, 'aliases (*name) are not accepted in an export',
+                                              self.peek_event().start_mark)
+        return super().compose_node(parent, index)
 
     def construct_yaml_int(self, node):
         value = super().construct_yaml_int(node)
@@ -84,27 +91,36 @@ _ExportLoader.add_constructor('tag:yaml.org,2002:int', _ExportLoader.construct_y
 def _loaded(text: str, path: str) -> object:
     if not isinstance(text, str) or not text.strip():
         raise AnsibleFilterError('%s is empty: it should hold %s.' % (path, EXPECTED))
+    text = text.lstrip('\ufeff')   # a byte order mark, as some editors write
     try:
         # JSON first: valid JSON may be indented with tabs, which YAML refuses.
         return json.loads(text)
     except ValueError:
         pass
+    except RecursionError:
+        raise AnsibleFilterError('%s is JSON nested deeper than any export: it should hold %s.' % (path, EXPECTED))
     try:
         return yaml.load(text, Loader=_ExportLoader)  # nosec B506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise AnsibleFilterError('%s is neither JSON nor YAML (%s): it should hold %s.' % (path, ' '.join(str(exc).split()), EXPECTED))
+    except RecursionError:
+        raise AnsibleFilterError('%s is YAML nested deeper than any export: it should hold %s.' % (path, EXPECTED))
+
+
+# What names a recording: text as Agora issued it (uid: text or a whole number written plainly).
+TEXT_KEYS = ('app_id', 'resource_id', 'sid', 'mode', 'cname')
 
 
 def _identity_problem(entry: dict, key: str) -> str | None:
-    """Why an entry's cname or uid is not what the application wrote, or None."""
+    """Why one of the values that name an entry's recording is not what the application wrote, or None."""
     value = entry.get(key)
     if isinstance(value, _Unplain):
         return ('%s is %s, which YAML reads as the number %d: quote it (%s: "%s")'
                 % (key, value.source, int(value), key, value.source))
-    if key == 'cname' and value is not None and not isinstance(value, str):
-        return '%s is %s, not text: YAML read it as a %s; quote it' % (key, value, type(value).__name__)
-    if key == 'uid' and isinstance(value, (bool, float)):
-        return '%s is %s, not a whole number: YAML read it as a %s; quote it' % (key, value, type(value).__name__)
+    if key in TEXT_KEYS and value is not None and not isinstance(value, str):
+        return '%s is %s, not text: YAML read it as a %s; quote it' % (key, str(value)[:60], type(value).__name__)
+    if key == 'uid' and value is not None and (isinstance(value, bool) or not isinstance(value, (int, str))):
+        return '%s is %s, not a whole number: YAML read it as a %s; quote it' % (key, str(value)[:60], type(value).__name__)
     return None
 
 
@@ -137,10 +153,11 @@ def recordings_export(text: str, path: str) -> list:
         if not isinstance(entry, dict):
             raise AnsibleFilterError('%s: entry %d is %s, not a mapping with resource_id, sid, mode, cname and uid.'
                                      % (where, index, 'null' if entry is None else 'a %s' % type(entry).__name__))
-        for key in ('cname', 'uid'):
+        for key in TEXT_KEYS + ('uid',):
             problem = _identity_problem(entry, key)
             if problem:
-                raise AnsibleFilterError('%s: entry %d (sid %s): %s. Nothing was stopped.' % (where, index, entry.get('sid'), problem))
+                raise AnsibleFilterError('%s: entry %d (sid %s): %s. Nothing was stopped.'
+                                         % (where, index, str(entry.get('sid'))[:60], problem))
     if not recordings:
         Display().warning('%s holds an empty list of recordings: there is nothing to stop from it.' % path)
     return _plain(recordings)

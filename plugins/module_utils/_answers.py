@@ -180,6 +180,18 @@ def printable(text: str) -> str:
                    for character in text)
 
 
+def printable_value(value: Any) -> Any:
+    """Decoded JSON with every string (keys too) made ``printable``: what a server says reaches results and facts, and
+    so the operator's terminal. Answers nest a few levels at most (``decode_body`` refuses deeper)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable_value(key): printable_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [printable_value(item) for item in value]
+    return value
+
+
 def quoted(text: str) -> str:
     """Server text shortened to SNIPPET_LENGTH characters, on one line, with control characters escaped."""
     text = ' '.join(str(text).split())

@@ -14,7 +14,7 @@ methods keep no per-call state on the instance, so many threads may share one cl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 from urllib.parse import quote
 
@@ -25,6 +25,7 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._answers imp
     Verdict,
     classify_query_answer,
     classify_stop_answer,
+    printable_value,
 )
 from ansible_collections.agora.cloud_recording.plugins.module_utils._failover import Failover
 from ansible_collections.agora.cloud_recording.plugins.module_utils._rate_limiter import RateLimiter
@@ -210,7 +211,9 @@ class AgoraClient:
                                  advice=ADVICE_TLS)
         progress.host, progress.tries_here, progress.answered_by = index, 0, url
         self._failover.answered(index)
-        answer = self.redactor.answer(answer)
+        masked = self.redactor.answer(answer)
+        # What a server says reaches results, facts and so the terminal: control characters escaped, as in messages.
+        answer = replace(masked, body=printable_value(masked.body))
         return answer, call.classify(answer)
 
     def _wait_for_recheck(self, progress: _CallProgress) -> bool:

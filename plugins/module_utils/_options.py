@@ -255,7 +255,7 @@ def read_secret_file(path: str, option: str, limit: int = SECRET_FILE_MAX_BYTES)
         raise AgoraError('%s names %s, which holds more than %d bytes: it should hold the secret and nothing else.'
                          % (option, path, limit))
     try:
-        secret = raw.decode('utf-8').strip()
+        secret = raw.decode('utf-8-sig').strip()   # a byte order mark, as some editors write, is not part of it
     except UnicodeDecodeError:
         raise AgoraError('%s names %s, which is not UTF-8 text: it should hold the secret and nothing else.'
                          % (option, path))

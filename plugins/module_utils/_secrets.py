@@ -16,6 +16,7 @@ as it arrives, and the module registers every form with Ansible as well.
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 from dataclasses import replace
@@ -28,11 +29,20 @@ MASK = '********'
 PERCENT_ESCAPE = re.compile('%[0-9A-F]{2}')
 
 
+# How Go's encoding/json (and others after it) escapes characters that matter in HTML.
+GO_JSON_ESCAPES = (('&', '\\u0026'), ('<', '\\u003c'), ('>', '\\u003e'))
+
+
 def echoed_forms(value: str) -> set[str]:
-    """How a server can hand a value back: as it is, escaped inside a JSON string (``/`` as ``\\/`` too), or
-    URL-encoded (``%2F``, ``%2f``, ``+`` for a space)."""
+    """How a server can hand a value back: as it is, escaped inside a JSON string (``/`` as ``\\/`` too, ``&<>`` as
+    Go escapes them), escaped for HTML (``&quot;``, ``&amp;``: an error page), or URL-encoded (``%2F``, ``%2f``, ``+``
+    for a space)."""
     in_json = json.dumps(value)[1:-1]
-    forms = {value, in_json, in_json.replace('/', '\\/')}
+    go_json = in_json
+    for character, escape in GO_JSON_ESCAPES:
+        go_json = go_json.replace(character, escape)
+    forms = {value, in_json, in_json.replace('/', '\\/'), go_json, go_json.replace('/', '\\/'),
+             html.escape(value), html.escape(value, quote=False), html.escape(value).replace('&#x27;', '&#39;')}
     for encoded in (quote(value, safe=''), quote_plus(value, safe='')):
         forms.update((encoded, PERCENT_ESCAPE.sub(lambda match: match.group(0).lower(), encoded)))
     return forms

@@ -21,8 +21,10 @@ KNOWN_FROM_BEFORE = ('uploaded', 'backuped', 'pending', 'no_data')
 
 
 def key_of(entry: dict, app_id: str = '') -> tuple:
-    """A recording's key: its App ID (the default when the entry names none) and its sid."""
-    return (entry.get('app_id') or app_id, entry.get('sid'))
+    """A recording's key: its App ID (the default when the entry names none) and its sid, as text whatever they were
+    given as (a list in a hand-written list must not break the teardown: the module refuses it, naming the entry)."""
+    return tuple(value if isinstance(value, str) or value is None else json.dumps(value, sort_keys=True, default=str)
+                 for value in (entry.get('app_id') or app_id, entry.get('sid')))
 
 
 def unique_keys(recordings: list, app_id: str = '') -> list:
@@ -36,7 +38,7 @@ def parse_journal(text: str) -> tuple[list, list]:
     for number, line in enumerate((line for line in text.splitlines() if line.strip()), start=1):
         try:
             entry = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):   # RecursionError: nested deeper than Python's parser goes
             entry = None
         if isinstance(entry, dict):
             entries.append(entry)

@@ -115,6 +115,11 @@ BAD_INPUT = [
          message=('api_base_url must not carry credentials',)),
     Case('base-url-query-token', args={'api_base_url': 'https://api.sd-rtn.com/?token=' + URL_TOKEN},
          message=('api_base_url must not have a query or fragment',)),
+    # What names a recording is never converted: "True" would read Agora's 404 as "already stopped".
+    Case('sid-true', args={'sid': True}, message=('sid must be text; got True (bool).', 'quote the value')),
+    Case('cname-yaml-number', args={'cname': 83}, message=('cname must be text; got 83 (int).',)),
+    Case('batch-entry-resource-id-nan', args={'batch': True, 'entry': {'resource_id': INFINITY}},
+         message=('recordings[0].resource_id must be text; got inf (float).',)),
 ]
 
 HOSTILE_ANSWERS = [

@@ -29,7 +29,7 @@ CUSTOMER_SECRET = 'S3cr3t-Never-Print-7f9c2a'
 # A key pair whose Basic token holds "+", "/" and "=" padding, and whose secret holds characters that JSON and URLs
 # escape: every way of echoing it differs from the plain form.
 SPECIAL_CUSTOMER_ID = 'ops-id'
-SPECIAL_SECRET = 'S~3c?al/s3cr3t+wi"th\\x'
+SPECIAL_SECRET = 'S~3c?al/s3cr3t+wi"th\\x&<>'
 
 
 def echoed_secret_forms(customer_id: str, secret: str) -> dict[str, str]:
@@ -46,6 +46,12 @@ def echoed_secret_forms(customer_id: str, secret: str) -> dict[str, str]:
     def json_escaped(text: str) -> str:
         return text.replace('\\', '\\\\').replace('"', '\\"')
 
+    def go_escaped(text: str) -> str:
+        return json_escaped(text).replace('&', '\\u0026').replace('<', '\\u003c').replace('>', '\\u003e')
+
+    def html_escaped(text: str) -> str:
+        return text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;').replace('"', '&quot;')
+
     return {
         'secret': secret, 'pair': pair, 'basic-token': token, 'basic-header': 'Basic ' + token,
         'token-without-padding': token.rstrip('='), 'url-safe-token': url_safe,
@@ -56,6 +62,8 @@ def echoed_secret_forms(customer_id: str, secret: str) -> dict[str, str]:
         'secret-json-escaped': json_escaped(secret), 'secret-json-escaped-slash': json_escaped(secret).replace('/', '\\/'),
         'secret-url-encoded': url_encoded(secret), 'secret-url-encoded-lower-case': url_encoded(secret, lower=True),
         'pair-url-encoded': url_encoded(pair),
+        'secret-html-escaped': html_escaped(secret), 'pair-html-escaped': html_escaped(pair),
+        'secret-go-json-escaped': go_escaped(secret),
     }
 
 

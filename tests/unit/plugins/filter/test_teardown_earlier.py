@@ -58,6 +58,40 @@ def test_a_journal_with_bad_lines_gives_its_good_lines_and_is_set_aside(content)
     assert [item['path'] for item in earlier['set_aside']] == ['/r/j.jsonl']
 
 
-def test_files_that_are_not_regular_are_set_aside_unread():
-    earlier = teardown_earlier('', report_path='/r/report.json', journal_path='/r/j.jsonl', unreadable=['/r/report.json'])
-    assert earlier['set_aside'] == [{'path': '/r/report.json', 'to': '/r/report.json.corrupt', 'reason': 'not a regular file'}]
+@pytest.mark.parametrize('stat, reason', [({'exists': True, 'isreg': False}, 'not a regular file'),
+                                          ({'exists': True, 'isreg': True, 'size': 65 * 1024 * 1024}, 'larger than 64 MiB')],
+                         ids=['directory-or-fifo', 'huge'])
+def test_files_the_role_did_not_read_are_set_aside(stat, reason):
+    files = [{'item': '/r/report.json', 'stat': stat}, {'item': '/r/j.jsonl', 'stat': {'exists': False}}]
+    earlier = teardown_earlier('', report_path='/r/report.json', journal_path='/r/j.jsonl', files=files)
+    assert earlier['set_aside'] == [{'path': '/r/report.json', 'to': '/r/report.json.corrupt', 'reason': reason}]
+
+
+@pytest.mark.parametrize('entry', [{'sid': ['x'], 'outcome': 'stopped'}, {'sid': 'a', 'app_id': {'a': 1}},
+                                   {'sid': 'a', 'outcome': {}}, {'sid': 'a', 'upload_status': ['uploaded']},
+                                   {'sid': 'a', 'confirmed': 'yes'}],
+                         ids=['sid-list', 'app-id-dict', 'outcome-dict', 'upload-status-list', 'confirmed-text'])
+def test_entries_that_are_not_a_teardowns_results_are_dropped_and_the_file_set_aside(entry):
+    good = {'sid': 'good', 'outcome': 'stopped', 'upload_status': 'uploaded', 'confirmed': True}
+    report = teardown_earlier(b64(json.dumps({'recordings': [good, entry]})))
+    journal = teardown_earlier('', journal=b64(json.dumps(good) + '\n' + json.dumps(entry) + '\n'))
+    assert report['recordings'] == [good] and journal['journal'] == [good]
+    assert report['set_aside'] and journal['set_aside']
+
+
+def test_json_nested_deeper_than_python_parses_is_set_aside():
+    deep = '[' * 200000 + ']' * 200000
+    report = teardown_earlier(b64(deep))
+    journal = teardown_earlier('', journal=b64(deep + '\n{"sid": "b"}\n'))
+    assert report['set_aside'][0]['reason'] == 'JSON nested deeper than any report'
+    assert journal['journal'] == [{'sid': 'b'}] and journal['set_aside']
+
+
+def test_only_what_concerns_this_teardown_is_kept():
+    previous = [{'sid': 'mine', 'app_id': 'a'}, {'sid': 'other-event', 'app_id': 'a'}]
+    earlier = teardown_earlier(b64(json.dumps({'recordings': previous})), recordings=[{'sid': 'mine'}], app_id='a')
+    assert earlier['recordings'] == [{'sid': 'mine', 'app_id': 'a'}]
+
+
+def test_a_byte_order_mark_is_no_problem():
+    assert teardown_earlier(b64('\ufeff' + REPORT))['recordings'] == [{'sid': 'a', 'outcome': 'stopped'}]

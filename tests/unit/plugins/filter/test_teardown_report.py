@@ -187,3 +187,27 @@ def test_a_plain_decimal_uid_is_taken_and_other_unusual_integers_become_plain():
     recordings = recordings_export('- {sid: s, cname: main, uid: 527841, extra: 0x10}\n', 'export.yml')
     assert recordings == [{'sid': 's', 'cname': 'main', 'uid': 527841, 'extra': 16}]
     assert recordings[0]['extra'].__class__ is int   # not the loader's marker for integers written unusually
+
+
+@pytest.mark.parametrize('text, words', [
+    ('- {sid: [a], cname: main, uid: "1"}', "sid is ['a'], not text: YAML read it as a list; quote it"),
+    ('- {sid: s, app_id: {a: 1}, cname: main, uid: "1"}', 'app_id is {'),
+    ('- {sid: s, cname: main, uid: [1]}', 'uid is [1], not a whole number'),
+    ('g: &g [1, 2]\nrecordings:\n  - {sid: s, cname: main, uid: "1", extra: *g}\n', 'aliases (*name) are not accepted'),
+    ('[' * 100000 + ']' * 100000, 'nested deeper than any export'),
+], ids=['sid-list', 'app-id-dict', 'uid-list', 'yaml-alias', 'deep-json'])
+def test_an_export_that_names_recordings_wrongly_is_refused_naming_it(text, words):
+    with pytest.raises(AnsibleFilterError) as caught:
+        recordings_export(text, 'export.yml')
+    assert words in str(caught.value)
+
+
+def test_a_json_export_with_a_byte_order_mark_and_tabs_is_read():
+    text = '\ufeff{\n\t"recordings": [{"sid": "a", "cname": "main", "uid": "1"}]\n}\n'
+    assert recordings_export(text, 'export.json') == [{'sid': 'a', 'cname': 'main', 'uid': '1'}]
+
+
+def test_entries_named_wrongly_in_the_roles_own_list_do_not_break_the_filters():
+    """The module refuses them, naming the entry; the filters before it must not fail with a Python error first."""
+    recordings = [{'sid': ['a'], 'app_id': {'b': 1}}]
+    assert teardown_pending(recordings, []) == recordings

@@ -352,3 +352,15 @@ def test_giving_up_says_whether_the_stop_may_have_taken_effect_and_how_to_find_o
     assert ('The stop may already have taken effect' in message) is may_have_acted
     assert ('agora.cloud_recording.agora_cloud_recording_info' in message) is may_have_acted
     transport.assert_done()
+
+
+def test_control_characters_in_an_answer_reach_no_result_raw():
+    """A file name or any text of Agora's answer goes into results and facts, printed at -v: escaped as in messages."""
+    body = {'sid': RECORDING.sid, 'resourceId': RECORDING.resource_id, 'serverResponse': {
+        'uploadingStatus': 'uploaded', 'fileListMode': 'json', 'note\u202e': 'x\x1b[2J',
+        'fileList': [{'fileName': 'a\u202eevil\u2066x.m3u8', 'trackType': 'audio'}]}}
+    client, transport, dummy_clock = make_client([stop_call(answer(200, body))])
+    decision = client.stop(RECORDING, False)
+    assert decision.verdict.files[0]['filename'] == 'a\\u202eevil\\u2066x.m3u8'
+    assert decision.verdict.server_response['note\\u202e'] == 'x\\x1b[2J'
+    transport.assert_done()

@@ -284,7 +284,7 @@ class TestRefusedBeforeAnyRequest:
 
     def test_the_secret_file_option_gives_the_secret(self, monkeypatch, tmp_path):
         path = tmp_path / 'secret'
-        path.write_text(CREDENTIALS['customer_secret'] + '\n')
+        path.write_text('\ufeff' + CREDENTIALS['customer_secret'] + '\n')   # a byte order mark, as some editors write
         result = run(dict(single(), customer_secret=None, customer_secret_file=str(path)),
                      [Call('POST', STOP, stopped())], monkeypatch).result
         assert result['changed'] is True
