@@ -393,13 +393,14 @@ def test_an_interrupted_teardown_keeps_what_it_learned(collections_path, tmp_pat
                       'recording_teardown_require_upload': True,
                       'recording_teardown_recordings': [item.describe() for item in recordings]}
         journal = report_dir / 'teardown-journal.jsonl'
-        first = interrupt_when(collections_path, tmp_path, extra_vars, simulator, lambda: journal.exists() and
-                               journal.read_text().count('\n') >= 3)
+        first = interrupt_when(collections_path, tmp_path, extra_vars, simulator, lambda: len(journal_results(journal)) >= 3)
         stopped = settled(simulator, recordings, journal)
-        journaled = [json.loads(line) for line in journal.read_text().splitlines()]
+        journaled = journal_results(journal)
+        sent = [json.loads(line) for line in journal.read_text().splitlines() if '"stop_sent"' in line]
         assert_nothing_leaked(first, journal.read_text())
-        # Every recording stopped is in the journal, as stopped, and nothing else is: none was lost track of.
-        assert {entry['sid'] for entry in journaled} == stopped
+        # Every recording stopped is in the journal, as stopped, and nothing else is: none was lost track of. Each was
+        # journaled before its stop went out, too.
+        assert {entry['sid'] for entry in journaled} == stopped == {entry['sid'] for entry in sent}
         assert all(entry['outcome'] == 'stopped' for entry in journaled)
         assert 3 <= len(stopped) < len(recordings)
 
@@ -417,12 +418,20 @@ def test_an_interrupted_teardown_keeps_what_it_learned(collections_path, tmp_pat
         simulator.stop()
 
 
+def journal_results(journal):
+    """The journal's result lines (not the lines written before each stop went out)."""
+    if not journal.exists():
+        return []
+    return [entry for entry in (json.loads(line) for line in journal.read_text().splitlines() if line.endswith('}'))
+            if entry.get('stage') is None]
+
+
 def settled(simulator, recordings, journal, seconds=30):
     """The sids stopped once the interrupted module has finished its stops in flight and journaled them."""
     deadline = time.monotonic() + seconds
     while True:
         stopped = {item.sid for item in recordings if simulator.recording(item.sid).state != 'recording'}
-        journaled = journal.read_text().count('\n') if journal.exists() else 0
+        journaled = len(journal_results(journal))
         if (len(stopped) == journaled and len(simulator.requests_for('stop')) == journaled) or time.monotonic() > deadline:
             return stopped
         time.sleep(0.1)
