@@ -234,20 +234,26 @@ def load_secret_file(params: dict[str, Any], no_log_values: set[str]) -> None:
     path = os.environ.get(SECRET_FILE_ENV)
     if params.get('customer_secret') or not path:
         return
+    secret = read_secret_file(path, SECRET_FILE_ENV, 'the customer secret')
+    no_log_values.add(secret)
+    params['customer_secret'] = secret
+
+
+def read_secret_file(path: str, env_name: str, what: str) -> str:
+    """The secret a file holds (whitespace around it removed), or AgoraError naming the variable and the file."""
     try:
         with open(path, 'rb') as handle:
             raw = handle.read(CREDENTIAL_MAX_LENGTH * 4 + 1)
     except OSError as exc:
-        raise AgoraError('%s names %s, which cannot be read (%s).' % (SECRET_FILE_ENV, path, exc.strerror))
+        raise AgoraError('%s names %s, which cannot be read (%s).' % (env_name, path, exc.strerror))
     try:
         secret = raw.decode('utf-8').strip()
     except UnicodeDecodeError:
-        raise AgoraError('%s names %s, which is not UTF-8 text: it should hold the customer secret and nothing else.'
-                         % (SECRET_FILE_ENV, path))
+        raise AgoraError('%s names %s, which is not UTF-8 text: it should hold %s and nothing else.'
+                         % (env_name, path, what))
     if not secret:
-        raise AgoraError('%s names %s, which is empty.' % (SECRET_FILE_ENV, path))
-    no_log_values.add(secret)
-    params['customer_secret'] = secret
+        raise AgoraError('%s names %s, which is empty.' % (env_name, path))
+    return secret
 
 
 def credentials_from_params(params: dict[str, Any]) -> tuple[str, str]:

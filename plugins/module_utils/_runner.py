@@ -90,14 +90,16 @@ class Run:
 
 
 def run_guarded(module: AnsibleModule, execute: Callable[[Run], dict[str, Any]], summarize: Callable[[list], dict],
-                changed: Callable[[dict], bool] = lambda result: False) -> None:
+                changed: Callable[[dict], bool] = lambda result: False,
+                library: tuple[str, bool, str | None] = ('requests', HAS_REQUESTS, REQUESTS_IMPORT_ERROR)) -> None:
     """A module's main: run ``execute`` with SIGINT and SIGTERM handled, and turn every failure into a message.
 
     This is the boundary: no Python exception reaches the user, and a batch's results gathered so far are returned
-    with any failure.
+    with any failure. ``library``: the library the module cannot work without (name, whether it imported, the error).
     """
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    name, present, import_error = library
+    if not present:
+        module.fail_json(msg=missing_required_lib(name), exception=import_error)
     run = Run(module, summarize, changed)
     with run.interruption.handling():
         try:
