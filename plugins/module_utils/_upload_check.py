@@ -266,9 +266,8 @@ def judge(base: str, target: Target, objects: list[StoredObject], playlists: lis
                         % (len(missing), ', '.join(missing[:SHOWN_MISSING])))
     if not objects:
         upload = MISSING
-        problems.append('nothing under %s' % recording_prefix(base, target.sid)
-                        + (' for this channel name; %d playlist(s) of another channel name are there: check cname'
-                           % len(foreign) if foreign else ''))
+        # Nothing is there: that says it all, whatever Agora named.
+        problems = ['nothing under %s' % recording_prefix(base, target.sid)]
     elif not playlists:
         upload = INCOMPLETE
         problems.append('no playlist of this recording yet'

@@ -26,6 +26,7 @@ description:
   - Never changes anything and reports C(changed=false), in check mode as otherwise.
 extends_documentation_fragment:
   - agora.cloud_recording.connection.actiongroup
+  - agora.cloud_recording.connection.ignored
 options:
   sid:
     description:
@@ -330,6 +331,7 @@ ansible_facts:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.agora.cloud_recording.plugins.module_utils._options import connection_argument_spec
 from ansible_collections.agora.cloud_recording.plugins.module_utils._runner import run_guarded
 from ansible_collections.agora.cloud_recording.plugins.module_utils._storage import BOTO3_IMPORT_ERROR, HAS_BOTO3
 from ansible_collections.agora.cloud_recording.plugins.module_utils._storage_config import storage_argument_spec
@@ -338,7 +340,9 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._upload_info
 
 
 def argument_spec() -> dict:
-    return dict(
+    # The connection options are taken and ignored, so that the action group's module_defaults apply here too.
+    spec = {name: option for name, option in connection_argument_spec().items() if name != 'timeout'}
+    spec.update(
         sid=dict(type='str'),
         cname=dict(type='str'),
         mode=dict(type='str', choices=['individual', 'mix', 'web']),
@@ -352,6 +356,7 @@ def argument_spec() -> dict:
         timeout=dict(type='int', default=30),
         fail_on_unconfirmed=dict(type='bool', default=False),
     )
+    return spec
 
 
 def main() -> None:
