@@ -115,13 +115,13 @@ def test_a_valid_configuration_for_each_route():
     amazon, no_log = config()
     assert (amazon.location.region, amazon.location.endpoint_url, amazon.base) == ('us-east-1', None, 'events/spring/')
     assert no_log == {ACCESS, SECRET} and amazon.secret_values() == sorted({ACCESS, SECRET}, key=len, reverse=True)
-    alibaba, _ = config(vendor=2, region=1)
+    alibaba = config(vendor=2, region=1)[0]
     assert (alibaba.location.region, alibaba.location.addressing) == ('cn-shanghai', 'virtual')
-    google, _ = config(vendor=6, region=None)
+    google = config(vendor=6, region=None)[0]
     assert (google.location.endpoint_url, google.location.region) == ('https://storage.googleapis.com', 'auto')
-    compatible, _ = config(vendor=11, region=None, extensionParams={'endpoint': 's3.example.com'})
+    compatible = config(vendor=11, region=None, extensionParams={'endpoint': 's3.example.com'})[0]
     assert compatible.location.endpoint_url == 'https://s3.example.com'
-    local, _ = config(vendor=11, extensionParams={'endpoint': 'http://127.0.0.1:9000/'})
+    local = config(vendor=11, extensionParams={'endpoint': 'http://127.0.0.1:9000/'})[0]
     assert local.location.endpoint_url == 'http://127.0.0.1:9000'
 
 

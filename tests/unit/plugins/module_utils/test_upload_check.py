@@ -180,7 +180,7 @@ def test_throttling_is_retried_on_the_clock_within_a_bound():
     (result,), _requests = check(storage, [target()], clock)
     assert result['upload'] == 'confirmed' and clock.sleeps == [1.0, 2.0, 1.0]
     clock = FakeClock()
-    storage = FakeStorage([Listed(BASE, throttled()) for _ in range(5)])
+    storage = FakeStorage([Listed(BASE, throttled())] * 5)
     (result,), _requests = check(storage, [target()], clock)
     assert result['upload'] == 'error' and result['failed'] and clock.sleeps == [1.0, 2.0, 4.0, 8.0]
     assert 'slow down' in result['msg']
@@ -222,7 +222,7 @@ def test_the_wait_rechecks_only_unsettled_recordings_on_the_sparse_schedule():
 
 def test_the_wait_ends_at_its_timeout():
     clock = FakeClock()
-    results, checks, waited = settle(lambda targets: [dict(upload='missing') for _ in targets], [target()], clock,
+    results, checks, waited = settle(lambda targets: [dict(upload='missing')] * len(targets), [target()], clock,
                                      clock.sleep, 200)
     assert results[0]['upload'] == 'missing' and waited == 200
     assert clock.sleeps == [5.0, 10.0, 20.0, 30.0, 60.0, 60.0, 15.0] and checks == 8
