@@ -80,7 +80,13 @@ class StorageError(Exception):
 
 
 class Storage(ABC):
-    """The two reads the upload check makes of a bucket."""
+    """The two reads the upload check makes of a bucket.
+
+    ``can_start_after``: whether a listing can start after a given key (S3's StartAfter); without it the check lists
+    each recording's prefix on its own.
+    """
+
+    can_start_after = True
 
     @abstractmethod
     def list_page(self, prefix: str, token: str | None = None, start_after: str | None = None) -> Page:
@@ -149,7 +155,7 @@ class S3Storage(Storage):
         elif start_after:
             request['StartAfter'] = start_after
         answer = self._call(self.client.list_objects_v2, **request)
-        objects = [StoredObject(item['Key'], int(item.get('Size') or 0), _timestamp(item.get('LastModified')))
+        objects = [StoredObject(item['Key'], int(item.get('Size') or 0), timestamp(item.get('LastModified')))
                    for item in answer.get('Contents') or []]
         return Page(objects, answer.get('NextContinuationToken') if answer.get('IsTruncated') else None)
 
@@ -185,15 +191,15 @@ class S3Storage(Storage):
         else:
             problem, detail = Problem.OTHER, '%s: %s' % (type(exc).__name__, exc)
         # Masked before shortened: a cut must not leave part of a key unmasked.
-        return StorageError(problem, _short(self.redactor.text(detail)))
+        return StorageError(problem, short_detail(self.redactor.text(detail)))
 
 
-def _timestamp(value: Any) -> str:
+def timestamp(value: Any) -> str:
     """boto3's datetime as ISO 8601 UTC text; anything else as text."""
     return value.isoformat() if hasattr(value, 'isoformat') else str(value or '')
 
 
-def _short(text: str, limit: int = 300) -> str:
+def short_detail(text: str, limit: int = 300) -> str:
     """A server's message on one line and bounded: a hostile answer cannot flood the output."""
     text = ' '.join(text.split())
     return text if len(text) <= limit else text[:limit - 3] + '...'

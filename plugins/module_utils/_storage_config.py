@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraError
 from ansible_collections.agora.cloud_recording.plugins.module_utils._options import (
@@ -29,7 +29,8 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._options imp
     read_secret_file,
 )
 from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import Redactor
-from ansible_collections.agora.cloud_recording.plugins.module_utils._storage import S3Location, S3Storage, Storage
+from ansible_collections.agora.cloud_recording.plugins.module_utils._azure_storage import AzureStorage, HAS_AZURE
+from ansible_collections.agora.cloud_recording.plugins.module_utils._storage import HAS_BOTO3, S3Location, S3Storage, Storage
 from ansible_collections.agora.cloud_recording.plugins.module_utils._upload_check import prefix_path
 from ansible_collections.agora.cloud_recording.plugins.module_utils._vendors import VENDORS, Vendor
 
@@ -91,12 +92,21 @@ class StorageRuntime:
     sleep: Callable[[float], None] | None = None
 
 
-def open_s3(config: StorageConfig, timeout: float, redactor: Redactor) -> Storage:
+def open_storage(config: StorageConfig, timeout: float, redactor: Redactor) -> Storage:
+    """The bucket through the vendor's library, or AgoraError saying which library to install."""
+    if config.vendor.protocol == 'azure':
+        if not HAS_AZURE:
+            raise AgoraError(missing_required_lib('azure-storage-blob', reason='to read Microsoft Azure storage (vendor 5)'))
+        # The account's blob endpoint: the one given, else Azure's for the account (accessKey is its name).
+        account_url = (config.location.endpoint_url or '').replace('{account}', config.access_key)
+        return AzureStorage(account_url, config.location.bucket, config.access_key, config.secret_key, timeout, redactor)
+    if not HAS_BOTO3:
+        raise AgoraError(missing_required_lib('boto3', reason='to read %s (vendor %d)' % (config.vendor.name, config.vendor.number)))
     return S3Storage(config.location, config.access_key, config.secret_key, timeout, redactor,
                      session_token=config.session_token)
 
 
-STORAGE_RUNTIME = StorageRuntime(clock=time.monotonic, open=open_s3)
+STORAGE_RUNTIME = StorageRuntime(clock=time.monotonic, open=open_storage)
 
 
 def _endpoint(value: str) -> str:
@@ -164,11 +174,6 @@ def storage_config_from_params(storage: dict[str, Any], no_log_values: set[str])
         raise AgoraError('storage.vendor %s is not one of Agora\'s storage vendors: %s.'
                          % (vendor_number, ', '.join('%d %s' % (number, vendor.name) for number, vendor in VENDORS.items())))
     vendor = VENDORS[vendor_number]
-    if vendor.protocol != 's3':
-        raise AgoraError('storage.vendor %d (%s) cannot be checked by this version of the collection: only the vendors '
-                         'reached through the S3 protocol can (%s).'
-                         % (vendor.number, vendor.name,
-                            ', '.join('%d' % number for number, item in VENDORS.items() if item.protocol == 's3')))
     bucket = storage['bucket'] or ''
     if not BUCKET_PATTERN.match(bucket):
         raise AgoraError('storage.bucket must be a bucket name (letters, digits, ".", "-" and "_", at most 255 '

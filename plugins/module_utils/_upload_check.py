@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable, Iterable
 
 from ansible_collections.agora.cloud_recording.plugins.module_utils._storage import (
@@ -140,10 +141,12 @@ def list_recordings(storage: Storage, base: str, sids: Iterable[str], sleep: Cal
     sid_set = frozenset(sids)
     listing = Listing({sid: [] for sid in sid_set})
     wanted = sorted({recording_prefix(base, sid) for sid in sid_set} | {base + 'bak'})
+    if not storage.can_start_after:
+        return _list_each(storage, base, wanted, sid_set, listing, sleep, max_keys)
     position, token, seen = 0, None, 0
     while position < len(wanted):
         start_after = None if token else wanted[position][:-1]
-        page = retrying(lambda: storage.list_page(base, token=token, start_after=start_after), sleep)
+        page = retrying(partial(storage.list_page, base, token=token, start_after=start_after), sleep)
         listing.requests += 1
         seen += len(page.objects)
         if seen > max_keys:
@@ -157,6 +160,26 @@ def list_recordings(storage: Storage, base: str, sids: Iterable[str], sleep: Cal
             position += 1
         # Inside a wanted prefix: read on. Before one: jump there rather than page through other recordings' keys.
         token = page.next_token if position < len(wanted) and last.startswith(wanted[position]) else None
+    return listing
+
+
+def _list_each(storage: Storage, base: str, wanted: list[str], sids: frozenset[str], listing: Listing,
+               sleep: Callable[[float], None], max_keys: int) -> Listing:
+    """The walk of a storage that cannot start after a key: each wanted prefix listed on its own, page by page."""
+    seen = 0
+    for prefix in wanted:
+        token = None
+        while True:
+            page = retrying(partial(storage.list_page, prefix, token=token), sleep)
+            listing.requests += 1
+            seen += len(page.objects)
+            if seen > max_keys:
+                raise StorageError(Problem.TOO_MANY, 'more than %d keys under "%s"' % (max_keys, base))
+            for item in page.objects:
+                _assign(item, base, sids, listing.objects)
+            token = page.next_token
+            if token is None:
+                break
     return listing
 
 
@@ -233,7 +256,7 @@ def read_playlist(storage: Storage, playlist: Playlist, size: int, sleep: Callab
         playlist.problem = ('is %d bytes, larger than %d MiB, which no playlist of Agora\'s reaches: not read'
                             % (size, MAX_PLAYLIST_BYTES // 2 ** 20))
         return playlist
-    text = retrying(lambda: storage.read(playlist.key, MAX_PLAYLIST_BYTES), sleep)
+    text = retrying(partial(storage.read, playlist.key, MAX_PLAYLIST_BYTES), sleep)
     playlist.segments, playlist.complete, playlist.problem = parse_playlist(text)
     return playlist
 

@@ -67,7 +67,8 @@ options:
       - Where Agora uploads, in the shape of Agora's C(storageConfig) (pass the variable given to C(start)).
       - Amazon S3 (1), Alibaba Cloud OSS (2), Tencent Cloud COS (3), Google Cloud Storage (6, with HMAC keys), Huawei
         Cloud OBS (7), Baidu AI Cloud BOS (8) and S3-compatible storage (11) are reached through their S3 endpoints
-        with C(boto3). Microsoft Azure (5) is refused with a message, as this version does not read it yet.
+        with C(boto3); Microsoft Azure (5) through C(azure-storage-blob), with C(accessKey) the storage account's
+        name and C(secretKey) its key.
     type: dict
     required: true
     suboptions:
@@ -82,17 +83,19 @@ options:
             O(storage.extensionParams.endpoint) is given; not used by 6 and 11.
         type: int
       bucket:
-        description: The bucket name.
+        description: The bucket name (for Microsoft Azure, the container).
         type: str
         required: true
       accessKey:
         description:
-          - The storage access key. Never shown in any output. If not set, E(AGORA_STORAGE_ACCESS_KEY).
+          - The storage access key (for Microsoft Azure, the storage account name). Never shown in any output. If not
+            set, E(AGORA_STORAGE_ACCESS_KEY).
           - It needs permission to list the bucket and read its objects (Amazon S3 C(s3:ListBucket), C(s3:GetObject)).
         type: str
       secretKey:
         description:
-          - The storage secret key. Never shown in any output, also when a storage server echoes it.
+          - The storage secret key (for Microsoft Azure, the account key). Never shown in any output, also when a
+            storage server echoes it.
           - If not set, E(AGORA_STORAGE_SECRET_KEY), else the contents of the file E(AGORA_STORAGE_SECRET_KEY_FILE) names.
         type: str
       stsToken:
@@ -115,7 +118,8 @@ options:
           endpoint:
             description:
               - The storage's S3 endpoint. Required with vendor 11; with another vendor, overrides the endpoint of the
-                region table (for a region the vendor documents no endpoint for, or a private endpoint).
+                region table (for a region the vendor documents no endpoint for, or a private endpoint). For Microsoft
+                Azure, the account's blob endpoint (default C(https://<account>.blob.core.windows.net)).
               - V(https://) (or a bare host name); V(http://) only on a loopback address, for tests.
             type: str
           sse:
@@ -161,7 +165,8 @@ attributes:
     description: When run twice in a row with the same arguments, the second run reports no change.
     support: full
 requirements:
-  - boto3
+  - boto3 (every vendor but Microsoft Azure)
+  - azure-storage-blob (Microsoft Azure)
 notes:
   - "The module reads the bucket from where it runs: use it on the controller (C(delegate_to: localhost))."
 seealso:
@@ -333,7 +338,6 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.agora.cloud_recording.plugins.module_utils._options import connection_argument_spec
 from ansible_collections.agora.cloud_recording.plugins.module_utils._runner import run_guarded
-from ansible_collections.agora.cloud_recording.plugins.module_utils._storage import BOTO3_IMPORT_ERROR, HAS_BOTO3
 from ansible_collections.agora.cloud_recording.plugins.module_utils._storage_config import storage_argument_spec
 from ansible_collections.agora.cloud_recording.plugins.module_utils._upload_check import summarize_uploads
 from ansible_collections.agora.cloud_recording.plugins.module_utils._upload_info import check_uploads
@@ -363,7 +367,8 @@ def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
                            mutually_exclusive=[('recordings', option) for option in ('sid', 'cname', 'mode')],
                            required_one_of=[('recordings', 'sid')], required_together=[('sid', 'cname', 'mode')])
-    run_guarded(module, check_uploads, summarize_uploads, library=('boto3', HAS_BOTO3, BOTO3_IMPORT_ERROR))
+    # boto3 or azure-storage-blob, as the vendor needs: checked with the storage option.
+    run_guarded(module, check_uploads, summarize_uploads, library=None)
 
 
 if __name__ == '__main__':

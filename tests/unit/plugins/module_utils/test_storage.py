@@ -127,7 +127,6 @@ def test_a_valid_configuration_for_each_route():
 
 @pytest.mark.parametrize('storage, message', [
     (dict(vendor=4), 'storage.vendor 4 is not one of Agora\'s storage vendors'),
-    (dict(vendor=5), 'storage.vendor 5 (Microsoft Azure Blob Storage) cannot be checked'),
     (dict(region=17), 'storage.region 17 is not one of Agora\'s region numbers for vendor 1'),
     (dict(region=None), 'storage.region is required with vendor 1'),
     (dict(vendor=2, region=18), 'storage.region 18 (EU_East_1) of vendor 2 (Alibaba Cloud OSS) has no S3 endpoint'),

@@ -13,7 +13,7 @@ import pytest
 
 from agora_fakes import FakeClock, run_module_in_process
 from storage_fakes import FakeStorage, Listed, Read, obj, page, playlist, recording_objects
-from ansible_collections.agora.cloud_recording.plugins.module_utils import _upload_info
+from ansible_collections.agora.cloud_recording.plugins.module_utils import _storage_config, _upload_info
 from ansible_collections.agora.cloud_recording.plugins.module_utils._storage import Problem, StorageError
 from ansible_collections.agora.cloud_recording.plugins.module_utils._storage_config import StorageRuntime
 from ansible_collections.agora.cloud_recording.plugins.modules import agora_cloud_recording_upload_info as module
@@ -125,7 +125,10 @@ def test_keys_from_the_environment(monkeypatch):
     assert result['recording']['upload'] == 'missing'
 
 
-def test_without_boto3_the_module_says_what_to_install(monkeypatch):
-    monkeypatch.setattr(module, 'HAS_BOTO3', False)
-    result = run(dict(sid=SID, cname='a', mode='mix', storage=STORAGE), FakeStorage([]), monkeypatch)
-    assert result['failed'] and 'boto3' in result['msg']
+@pytest.mark.parametrize('vendor, flag, library', [(1, 'HAS_BOTO3', 'boto3'), (5, 'HAS_AZURE', 'azure-storage-blob')])
+def test_without_its_library_the_module_says_what_to_install(vendor, flag, library, monkeypatch):
+    monkeypatch.setattr(_storage_config, flag, False)
+    monkeypatch.setattr(_upload_info, 'STORAGE_RUNTIME', StorageRuntime(FakeClock(), _storage_config.open_storage))
+    outcome = run_module_in_process(module.main, dict(sid=SID, cname='a', mode='mix', storage=dict(STORAGE, vendor=vendor)),
+                                    [], monkeypatch)
+    assert outcome.result['failed'] and library in outcome.result['msg'] and 'Traceback' not in outcome.result['msg']
