@@ -93,6 +93,8 @@ class StorageWriter:
     default: StorageTarget | None = None
     backup_delay: float = 5.0
     segments: int = 4
+    # Channels whose upload goes through Agora's backup: their stop says "backuped".
+    backuped_channels: frozenset[str] = frozenset()
     uploads: dict[str, Upload] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
@@ -105,6 +107,8 @@ class StorageWriter:
         target = loopback_target(client_request) or self.default
         if target is None:
             return
+        if recording.cname in self.backuped_channels:
+            recording.upload_status = 'backuped'
         kinds = ((client_request.get('recordingFileConfig') or {}).get('avFileType')) or ['hls']
         cname = ''.join('-' if character in CNAME_SPECIAL else character for character in recording.cname)
         stem = '%s_%s' % (recording.sid, cname)
@@ -201,6 +205,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--storage-secret-key', default='simulator-secret-key')
     parser.add_argument('--storage-backup-delay', type=float, default=5.0,
                         help='seconds after its upload that a backuped recording\'s last files arrive')
+    parser.add_argument('--storage-backuped-channel', action='append', default=[], metavar='CNAME',
+                        help='recordings of this channel upload through Agora\'s backup (their stop says "backuped")')
 
 
 def from_args(args: argparse.Namespace) -> StorageWriter | None:
@@ -208,4 +214,5 @@ def from_args(args: argparse.Namespace) -> StorageWriter | None:
         return None
     target = StorageTarget(args.storage_endpoint, args.storage_bucket, args.storage_access_key, args.storage_secret_key,
                            tuple(part for part in args.storage_prefix.split('/') if part))
-    return StorageWriter(target, backup_delay=args.storage_backup_delay)
+    return StorageWriter(target, backup_delay=args.storage_backup_delay,
+                         backuped_channels=frozenset(args.storage_backuped_channel))
