@@ -90,7 +90,7 @@ def module(server: MotoServer, entries: list[dict[str, str]], workdir: str) -> t
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--recordings', type=int, default=300)
     parser.add_argument('--segments', type=int, default=240)
     parser.add_argument('--runs', type=int, default=3)
