@@ -48,3 +48,15 @@ def test_require_upload_is_judged_by_the_bucket_both_ways(collections_path, tmp_
     report, summary = read_report(report_dir)
     assert [item['upload'] for item in report['recordings']] == ['confirmed', 'confirmed']
     assert 'All files are confirmed uploaded' in summary
+
+
+def test_hostile_input_at_vvv_is_refused_clearly_and_never_shows_a_key(collections_path, tmp_path, moto):
+    sid = 'a1' * 16
+    playlist = '#EXTM3U\n#EXTINF:15.0\n../other/%s_x.ts\n#EXT-X-ENDLIST\n' % sid
+    moto.client().put_object(Bucket=BUCKET, Key='hostile/%s_hostile.m3u8' % sid, Body=playlist.encode())
+    # A key given in the wrong place is not an option marked no_log: it must not be shown either.
+    misplaced = 'Misplaced-Key-Never-Print-77'
+    extra_vars = {'sid': sid, 'storage': moto.storage_config(['hostile']), 'storage_secret': misplaced}
+    output = run_playbook(collections_path, tmp_path, os.path.join(HERE, 'upload_info_hostile.yml'), extra_vars, '-vvv')
+    assert misplaced not in output and STORAGE_SECRET_KEY not in output and STORAGE_ACCESS_KEY not in output
+    assert 'ESTABLISH LOCAL CONNECTION' in output and 'failed=0' in output
