@@ -139,4 +139,15 @@ options:
     description: Accepted and ignored, so that C(module_defaults) for the action group apply.
     type: bool
     default: true
+  rate_limit:
+    description: Accepted and ignored, so that C(module_defaults) for the action group apply.
+    type: float
+    default: 10
+  concurrency:
+    description: Accepted and ignored, so that C(module_defaults) for the action group apply.
+    type: int
+  not_found_recheck:
+    description: Accepted and ignored, so that C(module_defaults) for the action group apply.
+    type: int
+    default: 0
 '''

@@ -336,7 +336,10 @@ ansible_facts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.agora.cloud_recording.plugins.module_utils._options import connection_argument_spec
+from ansible_collections.agora.cloud_recording.plugins.module_utils._options import (
+    connection_argument_spec,
+    recording_argument_spec,
+)
 from ansible_collections.agora.cloud_recording.plugins.module_utils._runner import run_guarded
 from ansible_collections.agora.cloud_recording.plugins.module_utils._storage_config import storage_argument_spec
 from ansible_collections.agora.cloud_recording.plugins.module_utils._upload_check import summarize_uploads
@@ -346,6 +349,8 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._upload_info
 def argument_spec() -> dict:
     # The connection options are taken and ignored, so that the action group's module_defaults apply here too.
     spec = {name: option for name, option in connection_argument_spec().items() if name != 'timeout'}
+    spec.update((name, option) for name, option in recording_argument_spec().items()
+                if name in ('rate_limit', 'concurrency', 'not_found_recheck'))
     spec.update(
         sid=dict(type='str'),
         cname=dict(type='str'),
