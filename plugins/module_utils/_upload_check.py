@@ -252,6 +252,10 @@ def _is_plain_name(name: str) -> bool:
 
 
 def read_playlist(storage: Storage, playlist: Playlist, size: int, sleep: Callable[[float], None]) -> Playlist:
+    if size == 0:
+        # Nothing to read (and S3 refuses a byte range of an empty object).
+        playlist.problem = 'is empty'
+        return playlist
     if size > MAX_PLAYLIST_BYTES:
         playlist.problem = ('is %d bytes, larger than %d MiB, which no playlist of Agora\'s reaches: not read'
                             % (size, MAX_PLAYLIST_BYTES // 2 ** 20))
@@ -342,7 +346,7 @@ def check_recordings(storage: Storage, base: str, targets: list[Target], sleep: 
     for target, objects, playlists, foreign in chosen:
         error = next((failures[id(playlist)] for playlist in playlists if failures[id(playlist)] is not None), None)
         results.append(error_result(base, target, error) if error else judge(base, target, objects, playlists, foreign))
-    return results, listing.requests + sum(1 for playlist, size in reads if size <= MAX_PLAYLIST_BYTES)
+    return results, listing.requests + sum(1 for playlist, size in reads if 0 < size <= MAX_PLAYLIST_BYTES)
 
 
 # Pauses between checks while waiting: soon at first (a stop's upload takes seconds to minutes), then every minute.

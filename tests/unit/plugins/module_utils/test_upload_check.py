@@ -155,6 +155,12 @@ def test_a_hostile_playlist_is_refused_with_a_reason(text, problem):
     assert (segments, ended) == ([], False) and problem in found
 
 
+def test_an_empty_playlist_is_incomplete_without_a_read():
+    storage = FakeStorage([Listed(BASE, page(obj(BASE + '%s_main-stage.m3u8' % SID, 0)))])
+    (result,), requests = check(storage, [target()])
+    assert result['upload'] == 'incomplete' and 'is empty' in result['msg'] and requests == 1
+
+
 def test_a_50_mb_playlist_is_not_even_read():
     stem = BASE + '%s_main-stage' % SID
     storage = FakeStorage([Listed(BASE, page(obj(stem + '.m3u8', 50 * 2 ** 20)))])
