@@ -53,9 +53,11 @@ def storage_argument_spec() -> dict[str, Any]:
         vendor=dict(type='int', required=True),
         region=dict(type='int'),
         bucket=dict(type='str', required=True),
-        accessKey=dict(type='str', no_log=True, fallback=(env_fallback, [ACCESS_KEY_ENV])),
-        secretKey=dict(type='str', no_log=True, fallback=(env_fallback, [SECRET_KEY_ENV])),
-        stsToken=dict(type='str', no_log=True),
+        # The snake_case spellings too: given that way, they are taken (and masked) rather than printed back in an
+        # "unsupported parameter" error.
+        accessKey=dict(type='str', no_log=True, aliases=['access_key'], fallback=(env_fallback, [ACCESS_KEY_ENV])),
+        secretKey=dict(type='str', no_log=True, aliases=['secret_key'], fallback=(env_fallback, [SECRET_KEY_ENV])),
+        stsToken=dict(type='str', no_log=True, aliases=['sts_token']),
         stsExpiration=dict(type='int'),
         fileNamePrefix=dict(type='list', elements='str', default=[]),
         extensionParams=dict(type='dict', options=dict(

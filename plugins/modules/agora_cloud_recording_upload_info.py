@@ -87,18 +87,21 @@ options:
         type: str
         required: true
       accessKey:
+        aliases: [access_key]
         description:
           - The storage access key (for Microsoft Azure, the storage account name). Never shown in any output. If not
             set, E(AGORA_STORAGE_ACCESS_KEY).
           - It needs permission to list the bucket and read its objects (Amazon S3 C(s3:ListBucket), C(s3:GetObject)).
         type: str
       secretKey:
+        aliases: [secret_key]
         description:
           - The storage secret key (for Microsoft Azure, the account key). Never shown in any output, also when a
             storage server echoes it.
           - If not set, E(AGORA_STORAGE_SECRET_KEY), else the contents of the file E(AGORA_STORAGE_SECRET_KEY_FILE) names.
         type: str
       stsToken:
+        aliases: [sts_token]
         description: A temporary security token to go with the keys (Amazon S3, Alibaba, Tencent). Never shown.
         type: str
       stsExpiration:

@@ -132,3 +132,11 @@ def test_without_its_library_the_module_says_what_to_install(vendor, flag, libra
     outcome = run_module_in_process(module.main, dict(sid=SID, cname='a', mode='mix', storage=dict(STORAGE, vendor=vendor)),
                                     [], monkeypatch)
     assert outcome.result['failed'] and library in outcome.result['msg'] and 'Traceback' not in outcome.result['msg']
+
+
+def test_the_keys_snake_case_spellings_are_taken_and_masked(monkeypatch):
+    storage = dict(STORAGE, access_key=ACCESS, secret_key=SECRET)
+    del storage['accessKey'], storage['secretKey']
+    result = run(dict(sid=SID, cname='main-stage', mode='mix', storage=storage), FakeStorage([Listed(BASE, page())]),
+                 monkeypatch)
+    assert result['recording']['upload'] == 'missing'
