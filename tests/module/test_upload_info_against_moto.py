@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from agora_storage import BUCKET, STORAGE_ACCESS_KEY, STORAGE_SECRET_KEY, MotoServer, RecordingFiles
+from agora_storage import BUCKET, STORAGE_ACCESS_KEY, STORAGE_SECRET_KEY, MotoServer, RecordingFiles, StorageFaults
 from agora_test_support import REPO_ROOT, run_module
 
 UPLOAD_INFO_MODULE = os.path.join(REPO_ROOT, 'plugins', 'modules', 'agora_cloud_recording_upload_info.py')
@@ -75,3 +75,21 @@ def test_a_listing_of_many_pages_is_walked_in_pages_of_1000(moto):
     result = upload_info(dict(sid=recording.sid, cname='big', mode='mix', storage=moto.storage_config(['bigtier'])))
     assert result['recording']['upload'] == 'confirmed' and result['recording']['segments'] == 1100
     assert result['requests'] == 2 + 1
+
+
+def test_throttling_is_retried_and_wrong_keys_are_named_with_the_echoed_key_masked(moto):
+    recording = RecordingFiles('a7' * 16, 'faults')
+    recording.write(moto.client(), 'faulttier/')
+    faults = StorageFaults(moto.url)
+    try:
+        storage = dict(moto.storage_config(['faulttier']), extensionParams={'endpoint': faults.url})
+        args = dict(sid=recording.sid, cname='faults', mode='mix', storage=storage)
+        faults.slow_down = 2
+        result = upload_info(args)
+        assert result['recording']['upload'] == 'confirmed' and faults.answered[:3] == [503, 503, 200]
+        faults.wrong_keys = True
+        result = upload_info(dict(args, fail_on_unconfirmed=True))
+    finally:
+        faults.stop()
+    assert result['failed'] and result['recording']['upload'] == 'error'
+    assert 'check storage.accessKey and storage.secretKey' in result['msg'] and 'InvalidAccessKeyId' in result['msg']

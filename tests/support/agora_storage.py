@@ -8,10 +8,14 @@ named as Agora names them."""
 
 from __future__ import annotations
 
+import http.client
+import http.server
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
@@ -99,3 +103,67 @@ class RecordingFiles:
             if index != self.skip_segment:
                 client.put_object(Bucket=bucket, Key=base + name, Body=b'\x47' * SEGMENT_BYTES)
         client.put_object(Bucket=bucket, Key=base + self.stem + '.m3u8', Body=self.playlist().encode())
+
+
+class StorageFaults:
+    """A loopback proxy in front of the S3 server that can answer as a storage in trouble would.
+
+    ``slow_down``: the next that many requests get 503 SlowDown; ``wrong_keys``: every request gets 403
+    InvalidAccessKeyId, the body echoing the access key as Amazon S3 does. Otherwise requests pass through.
+    """
+
+    def __init__(self, upstream: str) -> None:
+        faults = self
+        self.upstream = upstream
+        self.slow_down = 0
+        self.wrong_keys = False
+        self.answered: list[int] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                faults.handle(self)
+
+            do_PUT = do_HEAD = do_POST = do_GET
+
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def handle(self, request: Any) -> None:
+        length = int(request.headers.get('Content-Length') or 0)
+        body = request.rfile.read(length) if length else b''
+        if self.slow_down > 0 or self.wrong_keys:
+            self.slow_down = max(self.slow_down - 1, 0)
+            status, code, message = ((403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist.')
+                                     if self.wrong_keys else (503, 'SlowDown', 'Please reduce your request rate.'))
+            payload = ('<?xml version="1.0" encoding="UTF-8"?><Error><Code>%s</Code><Message>%s Key: %s</Message>'
+                       '<AWSAccessKeyId>%s</AWSAccessKeyId></Error>'
+                       % (code, message, STORAGE_ACCESS_KEY, STORAGE_ACCESS_KEY)).encode()
+            self._answer(request, status, [('Content-Type', 'application/xml')], payload)
+            return
+        parts = urllib.parse.urlsplit(self.upstream)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        headers = {name: value for name, value in request.headers.items() if name.lower() != 'host'}
+        connection.request(request.command, request.path, body=body, headers=headers)
+        answer = connection.getresponse()
+        data = answer.read()
+        connection.close()
+        passed = [(name, value) for name, value in answer.getheaders()
+                  if name.lower() not in ('transfer-encoding', 'connection', 'content-length')]
+        self._answer(request, answer.status, passed, data)
+
+    def _answer(self, request: Any, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+        self.answered.append(status)
+        request.send_response(status)
+        for name, value in headers + [('Content-Length', str(len(body)))]:
+            request.send_header(name, value)
+        request.end_headers()
+        if request.command != 'HEAD':
+            request.wfile.write(body)
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
