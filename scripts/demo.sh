@@ -42,3 +42,39 @@ first=$(grep -c '^changed: \[localhost\]' "$work/first-run.txt" || true)
 second=$(grep -c '^changed: \[localhost\]' "$work/second-run.txt" || true)
 echo "== Recordings stopped: $first on the first run, $second on the second"
 [ "$first" -eq 4 ] && [ "$second" -eq 0 ] || { echo "expected 4 then 0"; exit 1; }
+
+echo "== Upload truth: an asynchronous stop answers at once; then the bucket itself confirms the files (moto's S3 server"
+echo "   on loopback), waiting for a recording whose upload went through Agora's backup until its last files arrive"
+storage_port=$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+storage_url="http://127.0.0.1:$storage_port"
+"$venv/bin/python" -m moto.server -H 127.0.0.1 -p "$storage_port" >/dev/null 2>&1 &
+moto_pid=$!
+trap 'kill "$simulator_pid" "$moto_pid" ${storage_simulator_pid:-} 2>/dev/null || true' EXIT
+"$venv/bin/python" - "$storage_url" <<'PYTHON'
+import sys, time, boto3
+for _ in range(100):
+    try:
+        boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='demo-access-key',
+                     aws_secret_access_key='demo-secret-key').create_bucket(Bucket='event-recordings')
+        break
+    except Exception:
+        time.sleep(0.1)
+PYTHON
+"$venv/bin/python" "$root/tests/simulator/agora_simulator.py" --port 0 --lifetime 300 \
+  --customer-id demo-customer-id --customer-secret demo-customer-secret --upload-time 1 --seed 2 \
+  --storage-endpoint "$storage_url" --storage-prefix demo --storage-access-key demo-access-key \
+  --storage-secret-key demo-secret-key --storage-backuped-channel seed-channel-2 --storage-backup-delay 10 \
+  --ready-file "$work/storage-simulator.json" >/dev/null &
+storage_simulator_pid=$!
+for _ in $(seq 1 100); do [ -s "$work/storage-simulator.json" ] && break; sleep 0.1; done
+"$venv/bin/python" - "$work/storage-simulator.json" "$storage_url" "$work/uploads.json" <<'PYTHON'
+import json, sys
+ready = json.load(open(sys.argv[1]))
+storage = {'vendor': 11, 'bucket': 'event-recordings', 'fileNamePrefix': ['demo'], 'extensionParams': {'endpoint': sys.argv[2]}}
+json.dump({'recordings': ready['recordings'], 'storage': storage}, open(sys.argv[3], 'w'))
+PYTHON
+AGORA_API_BASE_URL=$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$work/storage-simulator.json") \
+AGORA_STORAGE_ACCESS_KEY=demo-access-key AGORA_STORAGE_SECRET_KEY=demo-secret-key \
+  "$venv/bin/ansible-playbook" "$root/examples/confirm_uploads.yml" -e @"$work/uploads.json" | tee "$work/uploads-run.txt" \
+  | grep -E '"msg"|^localhost'
+grep -q 'failed=0' "$work/uploads-run.txt" || { echo "expected every upload confirmed"; exit 1; }

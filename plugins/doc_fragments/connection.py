@@ -111,3 +111,51 @@ attributes:
     membership:
       - agora.cloud_recording.all
 '''
+
+    # Modules of the action group that call no Agora API take the connection options (so that module_defaults for
+    # group/agora.cloud_recording.all apply to them too) and ignore them.
+    IGNORED = r'''
+options:
+  customer_id:
+    description: Accepted and ignored, so that C(module_defaults) for the action group apply; this module calls no Agora API.
+    type: str
+  customer_secret:
+    description: Accepted and ignored (never shown), so that C(module_defaults) for the action group apply.
+    type: str
+  api_base_url:
+    description: Accepted and ignored, so that C(module_defaults) for the action group apply.
+    type: str
+  region:
+    description: Accepted and ignored, so that C(module_defaults) for the action group apply (the bucket's region is O(storage.region)).
+    type: str
+    choices: [NA, EU, AP, CN]
+  fallback_base_urls:
+    description: Accepted and ignored, so that C(module_defaults) for the action group apply.
+    type: list
+    elements: str
+    default: []
+  retries:
+    description: Accepted and ignored, so that C(module_defaults) for the action group apply.
+    type: int
+    default: 3
+  retry_delays:
+    description: Accepted and ignored, so that C(module_defaults) for the action group apply.
+    type: list
+    elements: float
+    default: [1, 3, 6]
+  validate_certs:
+    description: Accepted and ignored, so that C(module_defaults) for the action group apply.
+    type: bool
+    default: true
+  rate_limit:
+    description: Accepted and ignored, so that C(module_defaults) for the action group apply.
+    type: float
+    default: 10
+  concurrency:
+    description: Accepted and ignored, so that C(module_defaults) for the action group apply.
+    type: int
+  not_found_recheck:
+    description: Accepted and ignored, so that C(module_defaults) for the action group apply.
+    type: int
+    default: 0
+'''

@@ -94,15 +94,17 @@ class Run:
 
 
 def run_guarded(module: AnsibleModule, execute: Callable[[Run], dict[str, Any]], summarize: Callable[[list], dict],
-                changed: Callable[[dict], bool] = lambda result: False) -> None:
+                changed: Callable[[dict], bool] = lambda result: False,
+                library: tuple[str, bool, str | None] | None = ('requests', HAS_REQUESTS, REQUESTS_IMPORT_ERROR)) -> None:
     """A module's main: run ``execute`` with SIGINT and SIGTERM handled, and turn every failure into a message.
 
     This is the boundary: no Python exception reaches the user, and a batch's results gathered so far are returned
-    with any failure.
+    with any failure. ``library``: the library the module cannot work without (name, whether it imported, the error); None when that
+    depends on the options (the module checks then).
     """
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    too_old = requests_too_old()
+    if library is not None and not library[1]:
+        module.fail_json(msg=missing_required_lib(library[0]), exception=library[2])
+    too_old = requests_too_old() if library is not None and library[0] == 'requests' else None
     if too_old:
         module.fail_json(msg=too_old)
     run = Run(module, summarize, changed)

@@ -36,6 +36,7 @@ def documented(collections_path, tmp_path, plugin_type, name):
 @pytest.mark.parametrize('name, results', [
     ('agora.cloud_recording.agora_cloud_recording_stop', {'recording', 'recordings', 'summary'}),
     ('agora.cloud_recording.agora_cloud_recording_info', {'recording', 'recordings', 'summary'}),
+    ('agora.cloud_recording.agora_cloud_recording_upload_info', {'recording', 'recordings', 'summary', 'requests'}),
 ])
 def test_module_page_shows_every_option_example_and_result(collections_path, tmp_path, name, results):
     data = documented(collections_path, tmp_path, 'module', name)
@@ -58,6 +59,8 @@ def test_module_page_shows_every_option_example_and_result(collections_path, tmp
     ('filter', 'agora.cloud_recording.teardown_report', 'previous'),
     ('filter', 'agora.cloud_recording.teardown_pending', 'journal'),
     ('filter', 'agora.cloud_recording.recordings_export', 'path'),
+    ('filter', 'agora.cloud_recording.upload_report', 'uploads'),
+    ('role', 'agora.cloud_recording.recording_teardown', 'recording_teardown_wait_upload'),
 ])
 def test_role_and_filter_pages_render(collections_path, tmp_path, plugin_type, name, expected):
     text = ansible_doc(collections_path, tmp_path, '-t', plugin_type, name)

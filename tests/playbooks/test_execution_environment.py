@@ -24,7 +24,11 @@ def test_ansible_builder_finds_requests_in_the_installed_collection(collections_
     from ansible_builder._target_scripts.introspect import process_collection
 
     python, system = process_collection(os.path.join(collections_path, 'ansible_collections', 'agora', 'cloud_recording'))
-    assert [line.split('#')[0].strip() for line in python] == ['requests>=2.32.3', 'urllib3>=1.26.0', 'aiohttp'] and system == []
+    # requests for the Agora API; boto3 and azure-storage-blob for upload_info (S3 vendors, Azure); aiohttp for the ncs
+    # event source.
+    assert [line.split('#')[0].strip() for line in python] == ['requests>=2.32.3', 'urllib3>=1.26.0', 'boto3>=1.26',
+                                                               'azure-storage-blob>=12.14', 'aiohttp']
+    assert system == []
 
 
 def test_ansible_builder_creates_a_build_context(collections_path, tmp_path):

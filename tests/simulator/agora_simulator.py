@@ -39,6 +39,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+import agora_storage_writer
+
 LOOPBACK_HOSTS = ('127.0.0.1', '::1', 'localhost')
 API_PREFIX = '/v1/apps/'
 # Agora App IDs are 32 hex characters (Agora's token builder checks exactly that); this one is made up.
@@ -310,6 +312,9 @@ class AgoraSimulator:
     ``domains``: names (``'NAME'`` or ``'NAME=BEHAVIOUR'``, or a dict name -> behaviour), each on its own port.
     """
 
+    # Writes the recordings' files into an S3 server on loopback, when set (agora_storage_writer.py).
+    storage_writer: agora_storage_writer.StorageWriter | None = None
+
     def __init__(self, customer_id: str = 'demo-customer-id', customer_secret: str = 'demo-customer-secret',
                  host: str = '127.0.0.1', port: int = 0, latency: float = 0.0, exit_seconds: float = 0.0,
                  web_payload_key: str = 'playload', rate_limit: int = 0, upload_delay: float = 0.0,
@@ -431,6 +436,8 @@ class AgoraSimulator:
         return self
 
     def stop(self) -> None:
+        if self.storage_writer is not None:
+            self.storage_writer.close()
         with self._domain_lock:
             self._stopping.set()
             for domain in self._domains.values():
@@ -631,6 +638,8 @@ class AgoraSimulator:
         for key, value in attributes.items():
             setattr(recording, key, value)
         self._recordings[recording.sid] = recording
+        if self.storage_writer is not None:
+            self.storage_writer.started(recording, client_request)
         return recording
 
     def _current_state(self, recording: Recording) -> str:
@@ -802,6 +811,8 @@ class AgoraSimulator:
         recording.upload_until = now + upload
         recording.exit_until = now + max(self.exit_seconds, upload)
         self._current_state(recording)
+        if self.storage_writer is not None:
+            self.storage_writer.stopped(recording, upload)
         if _async_stop(body):
             return 200, dict(recording.identity(), serverResponse={}), 0.0
         if upload > self.upload_window:
@@ -1198,6 +1209,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--ncs-redeliver', action='store_true', help='post every NCS notice twice, as NCS resends it')
     parser.add_argument('--ncs-redundant', action='store_true', help='add a copy of every NCS notice under another noticeId')
     parser.add_argument('--ncs-ca-bundle', help='the CA bundle to verify an https --ncs-url with')
+    agora_storage_writer.add_arguments(parser)
     args = parser.parse_args(argv)
 
     try:
@@ -1217,6 +1229,7 @@ def main(argv: list[str] | None = None) -> int:
         from agora_ncs_notifier import NcsNotifier  # pylint: disable=import-outside-toplevel  # beside this file
         simulator.notifier = NcsNotifier(args.ncs_url, os.environ['AGORA_NCS_SECRET'], redeliver=args.ncs_redeliver,
                                          redundant=args.ncs_redundant, ca_bundle=args.ncs_ca_bundle)
+    simulator.storage_writer = agora_storage_writer.from_args(args)
     modes = ('individual', 'mix', 'web')
     uids = random.Random(args.random_seed)
     app_ids = args.seed_app_id or [DEMO_APP_ID]
