@@ -79,7 +79,7 @@ class BlobService(http.server.BaseHTTPRequestHandler):
 def service():
     server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), BlobService)
     server.blobs, server.page, server.error, server.requests = {}, 2, None, []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)   # shuts down in 10 ms
     thread.start()
     server.url = 'http://127.0.0.1:%d/%s' % (server.server_address[1], ACCOUNT)
     yield server
