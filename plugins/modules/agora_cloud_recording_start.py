@@ -63,7 +63,7 @@ options:
     description:
       - The uid the recorder joins the channel with, a whole number from 1 to 4294967295 that no user of the channel
         has (as a string or an integer).
-      - Agora identifies a recording by App ID, channel and uid: to record a channel twice, use two uids.
+      - Agora identifies a recording by App ID, channel and uid; to record a channel twice, use two uids.
     type: raw
   mode:
     description:
@@ -130,7 +130,7 @@ options:
   ledger:
     description:
       - A JSON file on the host the task runs on that records every recording started, in the export format of the
-        P(agora.cloud_recording.recording_teardown#role) role (C({"recordings": [...]})), so that a re-run does not
+        P(agora.cloud_recording.recording_teardown#role) role (a mapping with a C(recordings) list), so that a re-run does not
         start them again and the teardown stops them all.
       - Created when missing; its directory must exist and be writable. Written whole under a lock (tasks, forks and
         batch threads writing at once lose nothing), through a temporary file renamed over it (a process killed midway

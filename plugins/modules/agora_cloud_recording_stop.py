@@ -338,7 +338,7 @@ recording:
     inferred:
       description:
         - True when the stop's own answer was lost (a timeout, a connection closed after sending, a 5xx, 206 code 65)
-          and a later answer decided: Agora's 404 or code 49 shows the recording gone, and RV(recording.outcome) is
+          and a later answer decided; Agora's 404 or code 49 shows the recording gone, and RV(recording.outcome) is
           V(stopped). This run's stop most likely stopped it, but the recording may have ended just before.
         - False when Agora's answer to the stop itself decided.
       type: bool
