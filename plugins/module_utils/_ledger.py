@@ -232,3 +232,33 @@ def _shape_problem(content: Any) -> str:
             if not isinstance(entry, dict):
                 return '%s[%d] is not a mapping' % (where, index)
     return ''
+
+
+class StopMarks:
+    """Marks in a ledger the recordings a stop task found stopped, as it learns of each.
+
+    Stopping comes first: a ledger that cannot be read or written costs a warning at the end, never a stop.
+    """
+
+    MARKED_OUTCOMES = ('stopped', 'already_stopped')
+
+    def __init__(self, path: str) -> None:
+        self._ledger = Ledger(path)
+        self._lock = threading.Lock()
+        self.errors: list[str] = []
+
+    def record(self, result: dict[str, Any]) -> None:
+        if result.get('failed') or result.get('outcome') not in self.MARKED_OUTCOMES:
+            return
+        try:
+            self._ledger.mark_stopped(result['app_id'], result['sid'])
+        except AgoraError as exc:
+            with self._lock:
+                self.errors.append('%s (sid %s)' % (exc, result['sid']))
+
+    def warning(self) -> str | None:
+        """What to tell the operator when some recordings could not be marked, or None."""
+        if not self.errors:
+            return None
+        return ('%d stopped recording(s) could not be marked stopped in the ledger; a later start queries them and finds '
+                'them gone, so nothing runs twice. First error: %s' % (len(self.errors), self.errors[0]))

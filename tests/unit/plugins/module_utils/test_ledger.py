@@ -151,3 +151,26 @@ def test_a_lock_file_that_cannot_be_opened_is_named(tmp_path):
     (tmp_path / 'ledger.json.lock').mkdir()
     with pytest.raises(AgoraError, match='its lock file .*ledger.json.lock cannot be opened'):
         Ledger(str(tmp_path / 'ledger.json')).content()
+
+
+def test_stop_marks_mark_stopped_and_already_stopped_only(tmp_path):
+    from ansible_collections.agora.cloud_recording.plugins.module_utils._ledger import StopMarks
+
+    ledger = Ledger(str(tmp_path / 'ledger.json'))
+    for number in (1, 2, 3, 4):
+        ledger.record_started(entry(number))
+    marks = StopMarks(str(tmp_path / 'ledger.json'))
+    for number, outcome, failed in ((1, 'stopped', False), (2, 'already_stopped', False), (3, None, True), (4, 'stopped', True)):
+        marks.record({'app_id': APP_ID, 'sid': 'sid%d' % number, 'outcome': outcome, 'failed': failed})
+    assert [bool(item['stopped_at']) for item in ledger.content()['recordings']] == [True, True, False, False]
+    assert marks.warning() is None
+
+
+def test_a_ledger_that_cannot_be_marked_costs_a_warning(tmp_path):
+    from ansible_collections.agora.cloud_recording.plugins.module_utils._ledger import StopMarks
+
+    (tmp_path / 'ledger.json').write_text('not json')
+    marks = StopMarks(str(tmp_path / 'ledger.json'))
+    marks.record({'app_id': APP_ID, 'sid': 'sid1', 'outcome': 'stopped', 'failed': False})
+    assert marks.warning().startswith('1 stopped recording(s) could not be marked stopped in the ledger')
+    assert 'is not JSON' in marks.warning() and '(sid sid1)' in marks.warning()
