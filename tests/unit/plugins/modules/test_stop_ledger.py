@@ -8,7 +8,6 @@ that cannot be written cost a stop."""
 
 from __future__ import annotations
 
-
 from agora_fakes import APP_ID, CREDENTIALS, NOT_FOUND, Call, queried, run_module_in_process, stopped
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import Recording
 from ansible_collections.agora.cloud_recording.plugins.module_utils._ledger import Ledger
