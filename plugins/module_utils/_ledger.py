@@ -129,8 +129,8 @@ class Ledger:
         try:
             content = json.loads(raw.decode('utf-8'))
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-            raise AgoraError('ledger %s is not JSON (%s); %s' % (self.path, ' '.join(str(exc).split())[:120],
-                                                                  ADVICE_NOT_A_LEDGER))
+            why = ' '.join(str(exc).split())[:120]
+            raise AgoraError('ledger %s is not JSON (%s); %s' % (self.path, why, ADVICE_NOT_A_LEDGER))
         problem = _shape_problem(content)
         if problem:
             raise AgoraError('ledger %s is not a ledger: %s; %s' % (self.path, problem, ADVICE_NOT_A_LEDGER))

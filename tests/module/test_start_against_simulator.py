@@ -101,8 +101,8 @@ def test_the_concurrent_task_limit_says_to_look_for_leaks():
 
 
 def test_a_storage_key_an_answer_echoes_is_masked(simulator):
-    simulator.add_fault(Fault(status=400, action='start', body={'code': 2, 'reason': 'bad storageConfig: secretKey %s accessKey %s'
-                                                                 % (STORAGE_SECRET, STORAGE_ACCESS)}))
+    echo = 'bad storageConfig: secretKey %s accessKey %s' % (STORAGE_SECRET, STORAGE_ACCESS)
+    simulator.add_fault(Fault(status=400, action='start', body={'code': 2, 'reason': echo}))
     result = run_start(start_args(simulator, cname='main-stage', uid=7))  # run_start searches the whole output
     assert result['failed'] is True and 'Agora code 2' in result['msg']
 
