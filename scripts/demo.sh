@@ -35,8 +35,10 @@ ledger="$work/recordings-ledger.json"
 echo "== Starting again: the ledger's recordings run, so only queries are sent (changed=0)"
 "$venv/bin/ansible-playbook" "$root/examples/start_recordings.yml" -e ledger="$ledger" | tee "$work/start-second.txt" \
   | grep -E '"msg"|^localhost'
-grep -q '4 started, 0 already running' "$work/start-first.txt" && grep -q '0 started, 4 already running' "$work/start-second.txt" \
-  || { echo "expected 4 started, then 4 already running"; exit 1; }
+if ! grep -q '4 started, 0 already running' "$work/start-first.txt" \
+   || ! grep -q '0 started, 4 already running' "$work/start-second.txt"; then
+  echo "expected 4 started, then 4 already running"; exit 1
+fi
 
 echo "== Teardown from the ledger, first run: every recording is stopped and marked stopped in the ledger"
 "$venv/bin/ansible-playbook" "$root/examples/teardown_from_ledger.yml" -e ledger="$ledger" | tee "$work/first-run.txt" \
@@ -46,5 +48,6 @@ echo "== Teardown, second run: the ledger holds nothing still running (changed=0
   | grep -E '^localhost'
 stopped=$("$venv/bin/python" -c 'import json,sys; print(sum(1 for e in json.load(open(sys.argv[1]))["recordings"] if e["stopped_at"]))' "$ledger")
 echo "== Recordings marked stopped in the ledger: $stopped of 4; report in $work/teardown-report"
-[ "$stopped" -eq 4 ] && grep -qE 'localhost +: ok=[0-9]+ +changed=0 ' "$work/second-run.txt" \
-  || { echo "expected 4 marked stopped, and a second teardown with changed=0"; exit 1; }
+if [ "$stopped" -ne 4 ] || ! grep -qE 'localhost +: ok=[0-9]+ +changed=0 ' "$work/second-run.txt"; then
+  echo "expected 4 marked stopped, and a second teardown with changed=0"; exit 1
+fi

@@ -559,10 +559,12 @@ class AgoraSimulator:
         ``slowest_upload``: the longest upload time (seconds) among the recordings a stop stopped while somebody
         published (0.0 when none was); ``request_span``: per App ID, the seconds from its first request received to its
         last (429s included: the pace a client kept); ``busy_seconds``: from the first request received to the last
-        answer sent (0.0 before any answer), the part of a run the server saw."""
+        answer sent (0.0 before any answer), the part of a run the server saw; ``actions``: requests per action
+        (acquire, start, query, stop; ``None`` for a path no route matches)."""
         with self._lock:
             still = sum(1 for item in self._recordings.values() if self._current_state(item) == 'recording')
             per_domain = collections.Counter(item.domain for item in self.received)
+            per_action = collections.Counter(_action_of(item.method, item.path.split('?', 1)[0]) for item in self.received)
             # A stop that started an upload set upload_until (a monotonic time, never 0); idle exits and stops in an
             # empty channel upload nothing.
             slowest_upload = max((item.upload_seconds for item in self._recordings.values() if item.upload_until), default=0.0)
@@ -585,7 +587,7 @@ class AgoraSimulator:
                 'domains': {name: per_domain.get(name, 0) for name in self._domains}, 'busiest_second': busiest,
                 'slowest_upload': slowest_upload,
                 'request_span': {app_id: max(times) - min(times) for app_id, times in arrivals.items()},
-                'busy_seconds': busy}
+                'busy_seconds': busy, 'actions': {str(action): count for action, count in per_action.items()}}
 
     def recording(self, sid: str) -> Recording:
         with self._lock:

@@ -817,3 +817,10 @@ def test_the_start_switches_are_flags_of_the_command_line(tmp_path):
         assert (answer.status_code, answer.json()['code']) == (400, 406)
     finally:
         process.finish()
+
+
+def test_stats_count_the_requests_of_each_action(make_sim, session):
+    sim = make_sim()
+    start_recording(sim, session)
+    session.get(sim.url + '/v1/nowhere')
+    assert sim.stats()['actions'] == {'acquire': 1, 'start': 1, 'None': 1}
