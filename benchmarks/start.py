@@ -166,7 +166,7 @@ def checks(report: dict) -> list[str]:
 
 def table(report: dict) -> str:
     first = report['runs'][0]
-    lines = ['| recordings | rate | start answers | first run | bound | re-run | Ansible start-up | 429s | requests (first + re-run) | busiest second |',
+    lines = ['| recordings | rate | start answers | first run | bound | re-run | Ansible start-up | 429s | requests (first + re-run) | answers in the busiest second |',
              '|---|---|---|---|---|---|---|---|---|---|',
              '| %d | %d req/s | %s s | %.1f s | %.1f s | %.1f s | %.1f s | %d | %s | %s |'
              % (report['recordings'], report['rate'], report['start_time'], report['first_seconds'], report['bound_seconds'],

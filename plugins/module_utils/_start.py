@@ -358,7 +358,8 @@ def start(client: AgoraClient, request: StartRequest, resource_id: str) -> Start
                'its answer was lost' % (resource_id, verdict.reason))
         if sid and _confirm(client, request.placeholder(resource_id, sid), request, why):
             return Started(request.placeholder(resource_id, sid), utc_now(), Outcomes.STARTED, outcome, inferred=True)
-        raise AgoraError('%s; Agora did not name a running sid. %s' % (why, undecided_start(request, resource_id)),
+        named = ('the sid it names (%s) does not run now' % sid) if sid else 'Agora did not name its sid'
+        raise AgoraError('%s; %s. %s' % (why, named, undecided_start(request, resource_id)),
                          outcome.http_status, outcome.attempts, outcome.host, may_have_acted=True)
     # Kind.CONFLICT: a recording of this channel and uid runs; this run's, or one started before it.
     ours = named_resource == resource_id

@@ -152,11 +152,12 @@ CASES = [
                                                   start_call(ALREADY_NAMED), query_call(queried(5))],
          decided=('started', SID, True), sleeps=[1.0]),
     Case('start-closed-then-7-unnamed-fails-naming-resource', [acquire_call(ACQUIRED), start_call(closed()), start_call(ALREADY)],
-         error=('201, Agora code 7', "this run's start took effect", RID, 'channel main-stage', 'Run the task again',
+         error=('201, Agora code 7', "this run's start took effect", 'Agora did not name its sid', RID, 'channel main-stage',
+                'Run the task again',
                 'event 40'), may_have_acted=True, sleeps=[1.0]),
     Case('start-7-named-but-query-404-fails', [acquire_call(ACQUIRED), start_call(closed()), start_call(ALREADY_NAMED),
                                                query_call(NOT_FOUND)],
-         error=('did not name a running sid', RID), may_have_acted=True, sleeps=[1.0]),
+         error=('the sid it names (%s) does not run now' % SID, RID), may_have_acted=True, sleeps=[1.0]),
     Case('start-7-named-query-fails', [acquire_call(ACQUIRED), start_call(closed()), start_call(ALREADY_NAMED),
                                        query_call(answer(401, {'message': 'Unauthorized'}))],
          error=('querying it (sid %s' % SID, 'credentials', RID), may_have_acted=True, sleeps=[1.0]),
@@ -391,3 +392,20 @@ def test_an_echoed_storage_secret_is_masked_in_the_failure(tmp_path):
     with pytest.raises(AgoraError) as caught:
         start_one(client, None, REQUEST, check_mode=False)
     assert 'storage-secret-key-1' not in str(caught.value) and 'secretKey ********' in str(caught.value)
+
+
+def test_a_ledger_entry_with_ids_agora_cannot_have_issued_is_not_queried(tmp_path):
+    ledger = ledger_with(tmp_path, dict(LEDGER_ENTRY, sid='../stop'))
+    client, transport, dummy_clock = make_client([acquire_call(ACQUIRED), start_call(STARTED)])
+    assert start_one(client, ledger, REQUEST, check_mode=False)['recording']['sid'] == SID
+    transport.assert_done()
+    assert [entry['sid'] for entry in ledger.content()['recordings']] == [SID]
+
+
+def test_failure_messages_say_whether_anything_was_started():
+    from ansible_collections.agora.cloud_recording.plugins.module_utils._start import start_failure_message
+
+    results = [{'cname': 'a', 'uid': '1', 'failed': True, 'msg': 'why'}, {'cname': 'b', 'uid': '2', 'failed': False}]
+    assert start_failure_message(results, True) == ('1 of 2 recordings could not be checked (check mode: nothing was '
+                                                    'started). Each failure:\n- channel a (uid 1): why')
+    assert start_failure_message(results, False).startswith('1 of 2 recordings could not be started; the others run')
