@@ -43,3 +43,19 @@ def test_an_event_from_start_to_teardown(collections_path, tmp_path, simulator):
         for secret in (CUSTOMER_SECRET, STORAGE_SECRET, STORAGE_ACCESS):
             assert secret not in output
     assert (tmp_path / 'teardown-report' / 'teardown-report.json').exists()
+
+
+def test_the_recording_start_role_starts_once(collections_path, tmp_path, simulator):
+    ledger = tmp_path / 'recordings-ledger.json'
+    env = {'AGORA_CUSTOMER_ID': CUSTOMER_ID, 'AGORA_CUSTOMER_SECRET': CUSTOMER_SECRET, 'AGORA_API_BASE_URL': simulator.url,
+           'STORAGE_ACCESS_KEY': STORAGE_ACCESS, 'STORAGE_SECRET_KEY': STORAGE_SECRET}
+    playbook = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'start_role.yml')
+    first = run_playbook(collections_path, tmp_path, playbook, {'ledger': str(ledger)}, '-vvv', env=env)
+    second = run_playbook(collections_path, tmp_path, playbook, {'ledger': str(ledger)}, '-vvv', env=env)
+    assert '2 started, 0 already running' in first and '0 started, 2 already running' in second
+    assert re.search(r'localhost\s*:\s*ok=\d+\s+changed=0', second)
+    assert sorted((recording.cname, recording.mode) for recording in simulator.recordings()) == [('hall-a', 'mix'),
+                                                                                                 ('hall-b', 'individual')]
+    for output in (first, second, ledger.read_text()):
+        for secret in (CUSTOMER_SECRET, STORAGE_SECRET, STORAGE_ACCESS):
+            assert secret not in output
