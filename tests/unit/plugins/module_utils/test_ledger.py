@@ -39,16 +39,6 @@ def test_a_new_ledger_is_the_teardown_roles_export_format(tmp_path):
     assert sorted(path.name for path in tmp_path.iterdir()) == ['ledger.json', 'ledger.json.lock']
 
 
-def test_the_recordings_export_filter_reads_it_unchanged(tmp_path):
-    from ansible_collections.agora.cloud_recording.plugins.filter.recordings_export import recordings_export
-
-    ledger = Ledger(str(tmp_path / 'ledger.json'))
-    ledger.record_started(entry(1))
-    ledger.record_unsettled({'app_id': APP_ID, 'cname': 'c', 'uid': '7', 'mode': 'mix'}, 'rid-x', 'lost answer')
-    path = str(tmp_path / 'ledger.json')
-    assert recordings_export((tmp_path / 'ledger.json').read_text(), path) == [dict(entry(1), stopped_at=None)]
-
-
 def test_a_start_replaces_the_entry_of_its_channel_and_settles_its_unsettled_start(tmp_path):
     ledger = Ledger(str(tmp_path / 'ledger.json'))
     ledger.record_started(entry(1))

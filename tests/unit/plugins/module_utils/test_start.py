@@ -24,6 +24,7 @@ from agora_fakes import (
     Call,
     answer,
     closed,
+    make_client,
     queried,
     refused,
     timed_out,
@@ -40,7 +41,6 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._start impor
     start_requests_from_params,
     task_secrets,
 )
-from test_client import make_client
 
 CNAME, UID, MODE = 'main-stage', '527841', 'mix'
 RID = 'JyvK8nXHuV1BE64GDkAaBGEscvtHW7v8'
