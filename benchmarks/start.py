@@ -164,7 +164,8 @@ def checks(report: dict) -> list[str]:
 
 def table(report: dict) -> str:
     first = report['runs'][0]
-    lines = ['| recordings | rate | start answers | first run | bound | re-run | Ansible start-up | 429s | requests (first + re-run) | answers in the busiest second |',
+    lines = ['| recordings | rate | start answers | first run | bound | re-run | Ansible start-up | 429s | '
+             'requests (first + re-run) | answers in the busiest second |',
              '|---|---|---|---|---|---|---|---|---|---|',
              '| %d | %d req/s | %s s | %.1f s | %.1f s | %.1f s | %.1f s | %d | %s | %s |'
              % (report['recordings'], report['rate'], report['start_time'], report['first_seconds'], report['bound_seconds'],
@@ -175,7 +176,7 @@ def table(report: dict) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--recordings', type=int, default=100)
     parser.add_argument('--rate', type=int, default=10, help='the simulator\'s limit per App ID (the module paces at 10)')
     parser.add_argument('--start-time', default='1-3', help='seconds a start answer takes: 2, or 1-3')
