@@ -59,3 +59,17 @@ def test_the_recording_start_role_starts_once(collections_path, tmp_path, simula
     for output in (first, second, ledger.read_text()):
         for secret in (CUSTOMER_SECRET, STORAGE_SECRET, STORAGE_ACCESS):
             assert secret not in output
+
+
+def test_the_teardown_names_the_ledgers_unsettled_starts(collections_path, tmp_path, simulator):
+    running = simulator.seed()
+    ledger = tmp_path / 'recordings-ledger.json'
+    ledger.write_text(json.dumps({'recordings': [dict(running.describe(), started_at=None, stopped_at=None)], 'unsettled': [
+        {'app_id': running.app_id, 'resource_id': 'LostResourceId123', 'mode': 'mix', 'cname': 'hall-c', 'uid': '9',
+         'at': '2026-12-02T18:00:00Z', 'reason': 'the start may have taken effect; Agora named no sid'}]}))
+    env = {'AGORA_CUSTOMER_ID': CUSTOMER_ID, 'AGORA_CUSTOMER_SECRET': CUSTOMER_SECRET, 'AGORA_API_BASE_URL': simulator.url}
+    output = run_playbook(collections_path, tmp_path, os.path.join(REPO_ROOT, 'examples', 'teardown_from_ledger.yml'),
+                          {'ledger': str(ledger)}, env=env)
+    assert 'holds 1 start(s) that may have taken effect' in ' '.join(output.split())
+    assert 'hall-c (resource ID LostResourceId123)' in output
+    assert simulator.recording(running.sid).state != 'recording'
