@@ -369,8 +369,9 @@ def start(client: AgoraClient, request: StartRequest, resource_id: str) -> Start
             return Started(request.placeholder(resource_id, sid), utc_now(), Outcomes.STARTED, outcome, inferred=True)
         return Started(request.placeholder(named_resource, sid), None, Outcomes.ALREADY_RUNNING, outcome)
     may_be_ours = outcome.attempts > 1 and not named_resource
-    raise AgoraError('%s, and it names no sid to find it by. %s'
-                     % (why, undecided_start(request, resource_id) if may_be_ours else
+    found = ('the recording it names (sid %s) does not run now' % sid) if sid and named_resource else 'it names no sid to find it by'
+    raise AgoraError('%s, and %s. %s'
+                     % (why, found, undecided_start(request, resource_id) if may_be_ours else
                         'It was not started by this run (resource ID %s never started): stop it with its sid (from the '
                         'ledger, or the application that started it), or record with another uid.' % resource_id),
                      outcome.http_status, outcome.attempts, outcome.host, may_have_acted=may_be_ours)
