@@ -102,7 +102,7 @@ HOSTILE_ANSWERS = [
     Case('another-recordings-200', lambda sim, rec: sim.add_fault(not_agora_200({'sid': '0' * 32, 'resourceId': 'x'}, sid=rec.sid)),
          message=('it names another recording',)),
     Case('nested-json-200', lambda sim, rec: sim.add_fault(Fault(status=200, body=nested_json(50000), sid=rec.sid)),
-         message=("not Agora's answer (it is not a JSON object)",)),
+         message=("not Agora's answer about this recording (it is not a JSON object)",)),
     Case('dropped-after-effect', lambda sim, rec: sim.add_fault(Fault(drop=True, after=True, sid=rec.sid)), outcome='stopped'),
     Case('reset-after-effect', lambda sim, rec: sim.add_fault(Fault(reset=True, after=True, sid=rec.sid)), outcome='stopped'),
     Case('reset-before-effect', lambda sim, rec: sim.add_fault(connection_reset(sid=rec.sid)), outcome='stopped'),
