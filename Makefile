@@ -13,7 +13,7 @@ VENV := .venv
 VENV_COMPAT := .venv-compat
 VENV_RULEBOOK := .venv-rulebook
 
-.PHONY: demo test test-fast coverage test-units test-module test-integration test-playbooks test-compat test-sanity test-docs test-lint test-rulebook docs benchmark clean
+.PHONY: demo test test-fast coverage test-units test-module test-integration test-playbooks test-compat test-sanity test-docs test-lint test-rulebook docs benchmark benchmark-start clean
 
 $(VENV)/.installed: tests/requirements.txt
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 is needed (ansible-core 2.21): install it, or set PYTHON312=/path/to/python3.12"; exit 1; }
@@ -113,6 +113,11 @@ docs: $(VENV)/.installed
 # build/benchmark.json and prints both tables. One part alone: add --classic or --realistic.
 benchmark: $(VENV)/.installed
 	$(VENV)/bin/python benchmarks/teardown.py --runs 3 --loop-runs 1 --output build/benchmark.json
+
+# Starting an event (about 3 minutes): 100 recordings at 10 req/s with start answers of 1 to 3 s, then the re-run with
+# the ledger; writes build/start-benchmark.json and prints the table of docs/performance.md.
+benchmark-start: $(VENV)/.installed
+	$(VENV)/bin/python benchmarks/start.py --runs 3 --output build/start-benchmark.json
 
 clean:
 	rm -rf $(VENV) $(VENV_COMPAT) $(VENV_RULEBOOK) build tests/output .pytest_cache .coverage

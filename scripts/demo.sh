@@ -28,20 +28,29 @@ export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false 
 export AGORA_CUSTOMER_ID=demo-customer-id AGORA_CUSTOMER_SECRET=demo-customer-secret AGORA_API_BASE_URL="$url"
 export REQUESTS_CA_BUNDLE="$ca"   # the module verifies the simulator's certificate as it would Agora's
 
-echo "== Starting four recordings, as the event's application would"
-"$venv/bin/ansible-playbook" "$root/examples/start_recordings.yml" -e simulator_url="$url" -e ca_path="$ca" \
-  -e export_file="$work/recordings.yml" | grep -E '^(PLAY RECAP|localhost)'
+echo "== Starting four recordings with the start module, into a ledger"
+ledger="$work/recordings-ledger.json"
+"$venv/bin/ansible-playbook" "$root/examples/start_recordings.yml" -e ledger="$ledger" | tee "$work/start-first.txt" \
+  | grep -E '"msg"|^localhost'
+echo "== Starting again: the ledger's recordings run, so only queries are sent (changed=0)"
+"$venv/bin/ansible-playbook" "$root/examples/start_recordings.yml" -e ledger="$ledger" | tee "$work/start-second.txt" \
+  | grep -E '"msg"|^localhost'
+if ! grep -q '4 started, 0 already running' "$work/start-first.txt" \
+   || ! grep -q '0 started, 4 already running' "$work/start-second.txt"; then
+  echo "expected 4 started, then 4 already running"; exit 1
+fi
 
-echo "== Teardown, first run: every recording is stopped (changed)"
-"$venv/bin/ansible-playbook" "$root/examples/teardown.yml" -e @"$work/recordings.yml" | tee "$work/first-run.txt" \
-  | grep -E '"msg"|^localhost'
-echo "== Teardown, second run: nothing left to stop (all ok, changed=0)"
-"$venv/bin/ansible-playbook" "$root/examples/teardown.yml" -e @"$work/recordings.yml" | tee "$work/second-run.txt" \
-  | grep -E '"msg"|^localhost'
-first=$(grep -c '^changed: \[localhost\]' "$work/first-run.txt" || true)
-second=$(grep -c '^changed: \[localhost\]' "$work/second-run.txt" || true)
-echo "== Recordings stopped: $first on the first run, $second on the second"
-[ "$first" -eq 4 ] && [ "$second" -eq 0 ] || { echo "expected 4 then 0"; exit 1; }
+echo "== Teardown from the ledger, first run: every recording is stopped and marked stopped in the ledger"
+"$venv/bin/ansible-playbook" "$root/examples/teardown_from_ledger.yml" -e ledger="$ledger" | tee "$work/first-run.txt" \
+  | grep -E '^ *"(Agora cloud recording teardown|  stopped now|  already stopped|  failed)|^localhost'
+echo "== Teardown, second run: the ledger holds nothing still running (changed=0)"
+"$venv/bin/ansible-playbook" "$root/examples/teardown_from_ledger.yml" -e ledger="$ledger" | tee "$work/second-run.txt" \
+  | grep -E '^localhost'
+stopped=$("$venv/bin/python" -c 'import json,sys; print(sum(1 for e in json.load(open(sys.argv[1]))["recordings"] if e["stopped_at"]))' "$ledger")
+echo "== Recordings marked stopped in the ledger: $stopped of 4; report in $work/teardown-report"
+if [ "$stopped" -ne 4 ] || ! grep -qE 'localhost +: ok=[0-9]+ +changed=0 ' "$work/second-run.txt"; then
+  echo "expected 4 marked stopped, and a second teardown with changed=0"; exit 1
+fi
 
 echo "== Upload truth: an asynchronous stop answers at once; then the bucket itself confirms the files (moto's S3 server"
 echo "   on loopback), waiting for a recording whose upload went through Agora's backup until its last files arrive"

@@ -79,6 +79,10 @@ class Kind(Enum):
     EXITING = 'exiting'        # 400 code 49 (a stop is already under way), or a query status of a recording ending
     RETRY = 'retry'            # transient trouble
     FAIL = 'fail'              # nothing retrying would fix
+    ACQUIRED = 'acquired'      # acquire: Agora issued a resource ID
+    STARTED = 'started'        # start: Agora started the recording and named its sid
+    ALREADY_STARTED = 'already_started'  # start: 201 code 7, this resource ID has started a recording already
+    CONFLICT = 'conflict'      # start: 400 code 53, a recording of this cname and uid runs already
 
 
 @dataclass(frozen=True)
@@ -465,3 +469,99 @@ def classify_query_answer(answer: Answer, expected: Expected) -> Verdict:
             return _retry(answer)
         return _fail(answer, ADVICE_UNKNOWN_ANSWER)
     return classify_error(answer)
+
+
+# What to check when acquire or start fails, by Agora's code (acquire, start and status-code references).
+ADVICE_VENDOR_OVERLOAD = ('Agora refuses more concurrent recordings on this App ID (code 406, vendor_over_load): check your '
+                          'integration for task leaks - recordings that should have ended still run and bill. Stop them '
+                          '(the ledger and the recording_teardown role know the ones this collection started), or ask '
+                          'Agora to raise the limit (50 concurrent recordings by default).')
+ADVICE_ACQUIRE_BY_CODE = {
+    2: 'Agora found a parameter of acquire invalid: check cname, uid, scene, resource_expired_hour and start_parameter.',
+    400: 'Agora does not know this App ID (invalid_appid): check app_id.',
+    401: 'Agora refused the channel name (invalid_channel_name): check cname.',
+    405: 'Agora says the account or project cannot record now (no_active_status): check the project\'s status and '
+         'that Cloud Recording is enabled for it in Agora Console.',
+    406: ADVICE_VENDOR_OVERLOAD,
+}
+ADVICE_START_BY_CODE = {
+    2: 'Agora found a parameter of start invalid: check client_request against Agora\'s start reference '
+       '(storageConfig vendor, region, bucket and keys; recordingConfig; recordingFileConfig) and cname and uid.',
+    406: ADVICE_VENDOR_OVERLOAD,
+    432: 'the start does not match its acquire: cname, uid and mode must be those of the acquire.',
+    433: 'the resource ID expired before the start (Agora keeps one for five minutes): run the task again; it acquires '
+         'a new one.',
+    1001: 'Agora could not parse the resource ID acquire gave: run the task again.',
+    1003: 'the App ID does not match the resource ID: check app_id.',
+    1013: 'the channel name is not valid: check cname.',
+}
+ADVICE_NO_WORKER = ('Agora had no recorder free for this resource ID (code 502), so it started nothing: run the task again; '
+                    'it acquires a new resource ID.')
+ADVICE_GATEWAY_404_START = ('this 404 is the API gateway\'s, not Agora\'s recording service: the URL is wrong. Check '
+                            'api_base_url and any proxy in between.')
+
+
+def _names_other(body: dict[str, Any], expected: dict[str, str]) -> str | None:
+    """Why an answer names another request's values (``expected``: Agora's key -> the request's value), or None."""
+    for key, wanted in expected.items():
+        value = body.get(key)
+        if value is not None and str(value) != wanted:
+            return 'it names another %s (%s)' % (key, quoted(str(value)))
+    return None
+
+
+def _start_failure(answer: Answer, by_code: dict[int, str]) -> Verdict:
+    """An acquire or start answer that no retry fixes, or the common ones (credentials, rate limit, service trouble)."""
+    code = agora_code(answer.body)
+    if answer.status == 404:
+        # acquire and start name no recording yet: every 404 is a wrong URL, never "not found".
+        return _fail(answer, ADVICE_GATEWAY_404_START)
+    if 400 <= answer.status < 500 and answer.status not in (401, 408, 429):
+        return _fail(answer, by_code.get(code, ADVICE_OTHER_CLIENT_ERROR))
+    return classify_error(answer)
+
+
+def classify_acquire_answer(answer: Answer, cname: str, uid: str) -> Verdict:
+    """What an answer to ``acquire`` means: a resource ID (in ``server_response``: the answer's body), or why not.
+
+    An acquire has no effect that bills (its call does not act), so every transient failure is simply retried.
+    """
+    body = answer.body
+    if answer.status == 200:
+        if not isinstance(body, dict) or not isinstance(body.get('resourceId'), str) or not body['resourceId']:
+            return _not_agoras_verdict(answer, 'it names no resourceId')
+        other = _names_other(body, {'cname': cname, 'uid': uid})
+        if other is not None:
+            return _not_agoras_verdict(answer, other, ADVICE_ANOTHER_RECORDING)
+        return Verdict(Kind.ACQUIRED, server_response=body)
+    return _start_failure(answer, ADVICE_ACQUIRE_BY_CODE)
+
+
+def classify_start_answer(answer: Answer, resource_id: str) -> Verdict:
+    """What an answer to ``start`` means (start reference and status codes); the body is in ``server_response``.
+
+    201 code 7: this resource ID started a recording already (an earlier attempt of this run whose answer was lost).
+    400 code 53: a recording of this channel and uid runs already, started with this resource ID or another one.
+    206 code 65 and every 5xx but Agora's code 502 may hide a start that took effect: retried with the same resource ID.
+    """
+    body = answer.body
+    code = agora_code(body)
+    if answer.status in (200, 201) and isinstance(body, dict):
+        other = _names_other(body, {'resourceId': resource_id})
+        if other is not None:
+            return _not_agoras_verdict(answer, other, ADVICE_ANOTHER_RECORDING)
+    if answer.status == 200:
+        if not isinstance(body, dict) or not isinstance(body.get('sid'), str) or not body['sid']:
+            return _not_agoras_verdict(answer, 'it names no sid' if isinstance(body, dict) else 'it is not a JSON object')
+        return Verdict(Kind.STARTED, server_response=body)
+    if answer.status == 201 and code == 7:
+        return Verdict(Kind.ALREADY_STARTED, reason=describe_answer(answer), server_response=body)
+    if answer.status == 400 and code == 53:
+        return Verdict(Kind.CONFLICT, reason=describe_answer(answer), server_response=body)
+    if answer.status == 206 and code == 65:
+        return _retry(answer, may_have_acted=True)
+    if answer.status >= 500 and code == 502:
+        return _fail(answer, ADVICE_NO_WORKER)
+    if 200 <= answer.status < 300:
+        return _fail(answer, ADVICE_UNKNOWN_ANSWER)
+    return _start_failure(answer, ADVICE_START_BY_CODE)

@@ -97,14 +97,16 @@ def descriptor_budget() -> int | None:
     return max(1, soft - in_use - RESERVED_DESCRIPTORS)
 
 
-def workers_for(items: list[BatchItem], rate_limit: float, concurrency: int | None, budget: int | None) -> int:
+def workers_for(items: list[BatchItem], rate_limit: float, concurrency: int | None, budget: int | None,
+                window: float = UPLOAD_WINDOW) -> int:
     """How many requests a batch keeps in flight: ``concurrency`` when given; otherwise enough for every App ID to use
-    its whole rate while each stop takes up to Agora's upload window. Never more than the process can open."""
+    its whole rate while each request takes up to ``window`` seconds (a stop: Agora's upload window). Never more than
+    the process can open."""
     if concurrency:
         wanted = concurrency
     else:
         per_app = Counter(item.recording.app_id for item in items)
-        in_flight = math.ceil(rate_limit * UPLOAD_WINDOW) if rate_limit else MAX_WORKERS
+        in_flight = math.ceil(rate_limit * window) if rate_limit else MAX_WORKERS
         wanted = sum(min(count, in_flight) for count in per_app.values())
     return max(1, min(wanted, len(items), MAX_WORKERS, budget or MAX_WORKERS))
 

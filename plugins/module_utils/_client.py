@@ -40,11 +40,14 @@ ADVICE_TLS = ('the server\'s certificate did not verify, and retrying will not c
 class AgoraError(Exception):
     """A failure to tell the user about. ``str()`` is the whole message; it never holds the customer secret."""
 
-    def __init__(self, message: str, http_status: int | None = None, attempts: int = 0, host: str | None = None) -> None:
+    def __init__(self, message: str, http_status: int | None = None, attempts: int = 0, host: str | None = None,
+                 may_have_acted: bool = False) -> None:
         super().__init__(message)
         self.http_status = http_status
         self.attempts = attempts
         self.host = host
+        # A call with an effect (stop, start) failed after a request that may have taken effect went out.
+        self.may_have_acted = may_have_acted
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,9 @@ class Call:
     acts: bool
     what: str
     rechecked: bool = False
+    # What an acting call that ends undecided leaves the operator to find out: (when it may have acted, when it cannot
+    # have). None: the stop's words.
+    undecided: tuple[str, str] | None = None
 
 
 @dataclass
@@ -245,13 +251,16 @@ class AgoraClient:
             return self._decide_loop(call, progress)
         except _Interrupted:
             last = ' The last answer: %s.' % progress.last if progress.last else ''
-            raise AgoraError('%s: the run was interrupted (SIGINT, SIGTERM, or the controller went away) after %d attempt(s).%s %s'
+            raise AgoraError('%s: the run was interrupted (SIGINT, SIGTERM, or the controller went away) after %d attempt(s).'
+                             '%s %s'
                              % (call.what, progress.attempts, last, self._where_it_stands(call, progress)),
-                             None, progress.attempts, progress.answered_by)
+                             None, progress.attempts, progress.answered_by, call.acts and progress.may_have_acted)
 
     @staticmethod
     def _where_it_stands(call: Call, progress: _CallProgress) -> str:
         """What an undecided call leaves the operator to find out, and how."""
+        if call.undecided is not None:
+            return call.undecided[0 if call.acts and progress.may_have_acted else 1]
         if call.acts and progress.may_have_acted:
             return ('The stop may already have taken effect, or the recording may still be running: run '
                     'agora.cloud_recording.agora_cloud_recording_info to see which, or run the task again (a re-run is '
@@ -288,10 +297,10 @@ class AgoraClient:
                 raise AgoraError('%s: gave up after %d attempts; the last one: %s. %s If this keeps happening, raise '
                                  'retries.'
                                  % (call.what, progress.attempts, verdict.reason, self._where_it_stands(call, progress)),
-                                 http_status, progress.attempts, progress.answered_by)
+                                 http_status, progress.attempts, progress.answered_by, call.acts and progress.may_have_acted)
             if verdict.kind == Kind.FAIL:
                 raise AgoraError('%s: %s. What to do: %s' % (call.what, verdict.reason, verdict.advice), http_status,
-                                 progress.attempts, progress.answered_by)
+                                 progress.attempts, progress.answered_by, call.acts and progress.may_have_acted)
             return Decision(verdict, http_status, progress.attempts, host=progress.answered_by)
 
     def stop(self, recording: Recording, async_stop: bool, rechecked: bool = False) -> Decision:
@@ -307,3 +316,7 @@ class AgoraClient:
         return self._decide(Call(recording, 'GET', recording.path('query'), None,
                                  lambda answer: classify_query_answer(answer, expected), False,
                                  'Querying %s failed' % recording.label()))
+
+    def decide(self, call: Call) -> Decision:
+        """Decide a call built elsewhere (acquire and start: ``_start``), with the same retries, failover and pacing."""
+        return self._decide(call)

@@ -109,6 +109,9 @@ def recording_argument_spec(query_only: bool = False) -> dict[str, dict[str, Any
         cname=dict(type='str', required=not query_only),
         uid=dict(type='raw', required=not query_only),
         async_stop=dict(type='bool'),
+        # The start module's recordings and the ledger's entries carry these; a stop or a query needs neither.
+        started_at=dict(type='str'),
+        stopped_at=dict(type='str'),
     )
     return dict(
         app_id=dict(type='str'),

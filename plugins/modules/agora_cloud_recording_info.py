@@ -68,6 +68,16 @@ options:
       async_stop:
         description: Accepted and ignored, so that the stop module's list works unchanged.
         type: bool
+      started_at:
+        description:
+          - Accepted and ignored, so that the recordings of M(agora.cloud_recording.agora_cloud_recording_start) and
+            the entries of its ledger work unchanged.
+        type: str
+        version_added: 1.0.0
+      stopped_at:
+        description: Accepted and ignored (the ledger marks a stopped recording with it).
+        type: str
+        version_added: 1.0.0
 attributes:
   check_mode:
     description: Can run in check mode and return the changed status prediction without modifying the recording.

@@ -97,6 +97,16 @@ options:
       async_stop:
         description: Overrides the task's O(async_stop) for this recording.
         type: bool
+      started_at:
+        description:
+          - Accepted and ignored, so that the recordings of M(agora.cloud_recording.agora_cloud_recording_start) and
+            the entries of its ledger work unchanged.
+        type: str
+        version_added: 1.0.0
+      stopped_at:
+        description: Accepted and ignored (the ledger marks a stopped recording with it).
+        type: str
+        version_added: 1.0.0
   async_stop:
     description:
       - If V(false), Agora answers once the files are uploaded (usually under 20 seconds) and the result carries the
@@ -122,6 +132,13 @@ options:
       - Created when missing; its directory must exist. Not written in check mode.
       - The role M(agora.cloud_recording.recording_teardown) keeps one in its report directory.
     type: path
+  ledger:
+    description:
+      - The ledger of M(agora.cloud_recording.agora_cloud_recording_start). Each recording found V(stopped) or
+        V(already_stopped) is marked stopped in it (C(stopped_at)) as soon as it is known, so that a later start knows.
+      - A ledger that cannot be read or written costs a warning, never a stop. Not written in check mode.
+    type: path
+    version_added: 1.0.0
 author:
   - agora.cloud_recording maintainers (!UNKNOWN)
 '''
@@ -378,6 +395,7 @@ ansible_facts:
 
 from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import Kind
 from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, AgoraError, Decision, Recording
+from ansible_collections.agora.cloud_recording.plugins.module_utils._ledger import StopMarks
 from ansible_collections.agora.cloud_recording.plugins.module_utils._options import (
     AgoraModule,
     connection_argument_spec,
@@ -399,7 +417,8 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._runner impo
 def argument_spec() -> dict:
     spec = connection_argument_spec()
     spec.update(recording_argument_spec())
-    spec.update(async_stop=dict(type='bool', default=False), query_files=dict(type='bool'), journal=dict(type='path'))
+    spec.update(async_stop=dict(type='bool', default=False), query_files=dict(type='bool'), journal=dict(type='path'),
+                ledger=dict(type='path'))
     return spec
 
 
@@ -424,18 +443,31 @@ def stop(run: Run, client: AgoraClient, recording: Recording, async_stop: bool, 
     return recording_result(recording, client.stop(recording, async_stop, rechecked), queried=queried)
 
 
+def ledger_marks(run: Run) -> StopMarks | None:
+    return StopMarks(run.params['ledger']) if run.params['ledger'] and not run.module.check_mode else None
+
+
+def warn_unmarked(run: Run, marks: StopMarks | None) -> None:
+    warning = marks.warning() if marks is not None else None
+    if warning:
+        run.module.warn(warning)
+
+
 def stop_batch(run: Run) -> dict:
     items, workers = run.batch_items()
+    marks = ledger_marks(run)
     with run.client(workers) as client:
         journal = Journal(run.params['journal'], client.redactor) if run.params['journal'] and not run.module.check_mode else None
+        keepers = [keeper.record for keeper in (journal, marks) if keeper is not None]
         try:
             results = run.run_batch(items, workers, lambda item: stop(run, client, item.recording, item.async_stop, journal),
-                                    failed_result, journal.record if journal else lambda result: None)
+                                    failed_result, lambda result: [record(result) for record in keepers])
         finally:
             if journal is not None:
                 journal.close()
                 if journal.error:
                     run.module.warn(journal.error)
+            warn_unmarked(run, marks)
     return run.batch_result(results, failure_message(results, run.module.check_mode),
                             {'recordings': 'agora_cloud_recordings', 'summary': 'agora_cloud_recording_summary'})
 
@@ -444,8 +476,12 @@ def execute(run: Run) -> dict:
     if run.params['recordings'] is not None:
         return stop_batch(run)
     recording = recording_from_params(run.params)
+    marks = ledger_marks(run)
     with run.client() as client:
         result = stop(run, client, recording, run.params['async_stop'])
+    if marks is not None:
+        marks.record(result)
+        warn_unmarked(run, marks)
     return dict(changed=is_stopped(result), recording=result, ansible_facts={'agora_cloud_recording': result})
 
 

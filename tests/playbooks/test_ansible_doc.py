@@ -37,6 +37,7 @@ def documented(collections_path, tmp_path, plugin_type, name):
     ('agora.cloud_recording.agora_cloud_recording_stop', {'recording', 'recordings', 'summary'}),
     ('agora.cloud_recording.agora_cloud_recording_info', {'recording', 'recordings', 'summary'}),
     ('agora.cloud_recording.agora_cloud_recording_upload_info', {'recording', 'recordings', 'summary', 'requests'}),
+    ('agora.cloud_recording.agora_cloud_recording_start', {'recording', 'recordings', 'results', 'summary'}),
 ])
 def test_module_page_shows_every_option_example_and_result(collections_path, tmp_path, name, results):
     data = documented(collections_path, tmp_path, 'module', name)
@@ -56,6 +57,7 @@ def test_module_page_shows_every_option_example_and_result(collections_path, tmp
 
 @pytest.mark.parametrize('plugin_type,name,expected', [
     ('role', 'agora.cloud_recording.recording_teardown', 'recording_teardown_require_upload'),
+    ('role', 'agora.cloud_recording.recording_start', 'recording_start_ledger'),
     ('filter', 'agora.cloud_recording.teardown_report', 'previous'),
     ('filter', 'agora.cloud_recording.teardown_pending', 'journal'),
     ('filter', 'agora.cloud_recording.recordings_export', 'path'),

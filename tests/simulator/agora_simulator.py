@@ -53,6 +53,7 @@ BAD_CREDENTIALS = {'message': 'Invalid authentication credentials'}
 RATE_LIMITED = {'message': 'API rate limit exceeded'}
 RESOURCE_EXPIRED = {'code': 433, 'reason': 'resource expired'}
 UPLOAD_WINDOW = 20.0          # seconds a synchronous stop waits for the upload (stop reference)
+RESOURCE_TTL = 300.0          # seconds a resource ID waits for its start (acquire reference: five minutes)
 DOMAIN_BEHAVIOURS = ('ok', 'refuse', 'hang', 'reset', 'dns')
 HANDSHAKE_TIMEOUT = 10.0      # seconds a TLS client gets to finish its handshake
 HANG_LIMIT = 3600.0           # a hung request ends at the latest after this long (or when the client or simulator goes)
@@ -308,6 +309,9 @@ class AgoraSimulator:
     a synchronous stop waits before it answers 206 code 50 (default 20 s, Agora's documented limit);
     ``idle_exit``: seconds after which a recording in a channel where nobody publishes exits by itself (maxIdleTime);
     ``resource_expiry``: seconds after which a resource ID answers 433 (resourceExpiredHour);
+    ``resource_ttl``: seconds after acquire within which start must come (Agora: five minutes; later, 433);
+    ``start_time``: seconds a start takes to answer, fixed or ``(low, high)`` drawn like ``upload_time``;
+    ``max_concurrent``: recordings an App ID may run at once; acquire answers 400 code 406 beyond (None: no limit);
     ``tls``: ``True`` for HTTPS with a CA of its own (``ca_bundle``), or ``(certificate file, key file)``;
     ``domains``: names (``'NAME'`` or ``'NAME=BEHAVIOUR'``, or a dict name -> behaviour), each on its own port.
     """
@@ -321,7 +325,9 @@ class AgoraSimulator:
                  tls: tuple[str, str] | bool | None = None, *, classic_404: bool = False,
                  upload_time: float | tuple[float, float] | None = None, upload_window: float = UPLOAD_WINDOW,
                  random_seed: int | None = None, idle_exit: float | None = None, resource_expiry: float | None = None,
-                 domains: Iterable[str] | dict[str, str] | None = None, cert_dir: str | None = None) -> None:
+                 domains: Iterable[str] | dict[str, str] | None = None, cert_dir: str | None = None,
+                 resource_ttl: float = RESOURCE_TTL, start_time: float | tuple[float, float] = 0.0,
+                 max_concurrent: int | None = None) -> None:
         if host not in LOOPBACK_HOSTS:
             raise ValueError('the simulator serves on loopback only, not on %s' % host)
         self.credentials = (customer_id, customer_secret)
@@ -339,6 +345,9 @@ class AgoraSimulator:
         self.classic_404 = classic_404
         self.idle_exit = idle_exit
         self.resource_expiry = resource_expiry
+        self.resource_ttl = resource_ttl
+        self.start_time = start_time
+        self.max_concurrent = max_concurrent
         self.random = random.Random(random_seed)
         self.rate_limited = 0
         # True: HTTPS with a CA generated at start; (certificate file, key file): HTTPS with those.
@@ -568,10 +577,12 @@ class AgoraSimulator:
         ``slowest_upload``: the longest upload time (seconds) among the recordings a stop stopped while somebody
         published (0.0 when none was); ``request_span``: per App ID, the seconds from its first request received to its
         last (429s included: the pace a client kept); ``busy_seconds``: from the first request received to the last
-        answer sent (0.0 before any answer), the part of a run the server saw."""
+        answer sent (0.0 before any answer), the part of a run the server saw; ``actions``: requests per action
+        (acquire, start, query, stop; ``None`` for a path no route matches)."""
         with self._lock:
             still = sum(1 for item in self._recordings.values() if self._current_state(item) == 'recording')
             per_domain = collections.Counter(item.domain for item in self.received)
+            per_action = collections.Counter(_action_of(item.method, item.path.split('?', 1)[0]) for item in self.received)
             # A stop that started an upload set upload_until (a monotonic time, never 0); idle exits and stops in an
             # empty channel upload nothing.
             slowest_upload = max((item.upload_seconds for item in self._recordings.values() if item.upload_until), default=0.0)
@@ -594,7 +605,7 @@ class AgoraSimulator:
                 'domains': {name: per_domain.get(name, 0) for name in self._domains}, 'busiest_second': busiest,
                 'slowest_upload': slowest_upload,
                 'request_span': {app_id: max(times) - min(times) for app_id, times in arrivals.items()},
-                'busy_seconds': busy}
+                'busy_seconds': busy, 'actions': {str(action): count for action, count in per_action.items()}}
 
     def recording(self, sid: str) -> Recording:
         with self._lock:
@@ -612,7 +623,8 @@ class AgoraSimulator:
 
     def _new_resource(self, app_id: str, cname: str, uid: str, resource_id: str | None = None) -> str:
         resource_id = resource_id or base64.urlsafe_b64encode(uuid.uuid4().bytes * 4).decode('ascii').rstrip('=')
-        self._resources[resource_id] = {'app_id': app_id, 'cname': cname, 'uid': uid, 'expires_at': self._expiry()}
+        self._resources[resource_id] = {'app_id': app_id, 'cname': cname, 'uid': uid, 'expires_at': self._expiry(),
+                                        'start_by': time.monotonic() + self.resource_ttl, 'sid': None}
         return resource_id
 
     def _expiry(self) -> float | None:
@@ -621,16 +633,21 @@ class AgoraSimulator:
     def _draw_upload_time(self) -> float:
         if self.upload_time is None:
             return float(self.upload_delay)
-        if isinstance(self.upload_time, (tuple, list)):
-            low, high = self.upload_time
+        return self._draw_time(self.upload_time)
+
+    def _draw_time(self, seconds: float | tuple[float, float]) -> float:
+        """Seconds, fixed or drawn uniformly from ``(low, high)``."""
+        if isinstance(seconds, (tuple, list)):
+            low, high = seconds
             return self.random.uniform(low, high)
-        return float(self.upload_time)
+        return float(seconds)
 
     def _new_recording(self, app_id: str, resource_id: str, mode: str, client_request: dict[str, Any],
                        **attributes: Any) -> Recording:
         resource = self._resources[resource_id]
         # Agora counts resourceExpiredHour from the moment the recording starts (acquire reference).
         resource['expires_at'] = self._expiry()
+        resource['start_by'] = None
         recording = Recording(app_id, resource_id, uuid.uuid4().hex, mode, resource['cname'], resource['uid'],
                               int(time.time() * 1000), file_list_mode=_file_list_mode(mode, client_request),
                               publishing=resource['cname'] not in self.empty_channels,
@@ -638,6 +655,7 @@ class AgoraSimulator:
         for key, value in attributes.items():
             setattr(recording, key, value)
         self._recordings[recording.sid] = recording
+        resource['sid'] = recording.sid
         if self.storage_writer is not None:
             self.storage_writer.started(recording, client_request)
         return recording
@@ -738,26 +756,47 @@ class AgoraSimulator:
 
     def _acquire(self, params: dict[str, str], body: dict[str, Any]) -> tuple[int, Any]:
         cname, uid = body.get('cname'), body.get('uid')
-        if not isinstance(cname, str) or not cname or not isinstance(uid, str) or not uid:
+        client_request = body.get('clientRequest', {})
+        if not isinstance(cname, str) or not cname or not _is_uid(uid) or not isinstance(client_request, dict):
             return 400, {'code': 2, 'reason': 'invalid parameter'}
+        hours = client_request.get('resourceExpiredHour', 72)
+        if not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= 720 or client_request.get('scene', 0) not in (0, 1, 2):
+            return 400, {'code': 2, 'reason': 'invalid parameter'}
+        if self.max_concurrent is not None and self._running(params['app_id']) >= self.max_concurrent:
+            return 400, {'code': 406, 'reason': 'vendor_over_load'}
         resource_id = self._new_resource(params['app_id'], cname, uid)
         return 200, {'cname': cname, 'uid': uid, 'resourceId': resource_id}
 
-    def _start(self, params: dict[str, str], body: dict[str, Any]) -> tuple[int, Any]:
+    def _running(self, app_id: str, cname: str | None = None, uid: str | None = None) -> int:
+        """Recordings of the App ID (and channel and uid, when given) that run or are ending."""
+        return sum(1 for recording in self._recordings.values()
+                   if recording.app_id == app_id and (cname is None or (recording.cname, recording.uid) == (cname, uid))
+                   and self._current_state(recording) != 'ended')
+
+    def _start(self, params: dict[str, str], body: dict[str, Any]) -> tuple[int, Any, float]:
         resource = self._resources.get(params['resource_id'])
         if resource is None:
-            return 400, {'code': 1001, 'reason': 'failed to parse resource id'}
-        if self._expired(resource):
-            return 400, dict(RESOURCE_EXPIRED)
+            return 400, {'code': 1001, 'reason': 'failed to parse resource id'}, 0.0
         if resource['app_id'] != params['app_id']:
-            return 400, {'code': 1003, 'reason': 'appid mismatch'}
+            return 400, {'code': 1003, 'reason': 'appid mismatch'}, 0.0
+        if resource['sid'] is not None:
+            # The same resource ID started twice (start reference: "do not repeat start with the same resource ID").
+            # Agora's documented body carries the code alone; the identity is this simulator's, as on its other errors.
+            return 201, {'code': 7, 'reason': 'already started', 'cname': resource['cname'], 'uid': resource['uid'],
+                         'resourceId': params['resource_id'], 'sid': resource['sid']}, 0.0
+        if self._expired(resource) or time.monotonic() >= resource['start_by']:
+            return 400, dict(RESOURCE_EXPIRED), 0.0
         if (body.get('cname'), body.get('uid')) != (resource['cname'], resource['uid']):
-            return 400, {'code': 432, 'reason': 'request parameters mismatch'}
-        client_request = body.get('clientRequest') if isinstance(body.get('clientRequest'), dict) else {}
+            return 400, {'code': 432, 'reason': 'request parameters mismatch'}, 0.0
+        if self._running(params['app_id'], resource['cname'], resource['uid']):
+            return 400, {'code': 53, 'reason': 'task conflict'}, 0.0
+        client_request = body.get('clientRequest')
+        if not _valid_start_request(client_request, params['mode']):
+            return 400, {'code': 2, 'reason': 'invalid parameter'}, 0.0
         recording = self._new_recording(params['app_id'], params['resource_id'], params['mode'], client_request)
         self._notify('started', recording)
         return 200, {'cname': recording.cname, 'uid': recording.uid, 'resourceId': recording.resource_id,
-                     'sid': recording.sid}
+                     'sid': recording.sid}, self._draw_time(self.start_time)
 
     def _not_found(self, action: str, params: dict[str, str], body: dict[str, Any], recording: Recording | None) -> tuple[int, Any]:
         if self.classic_404:
@@ -929,6 +968,23 @@ def _files(recording: Recording) -> list[dict[str, Any]]:
         return [{'fileName': '%s_0.mp4' % base, 'sliceStartTime': recording.started_ms}]
     return [{'fileName': base + suffix, 'trackType': 'audio_and_video', 'uid': '0', 'mixedAllUser': True,
              'isPlayable': True, 'sliceStartTime': recording.started_ms} for suffix in ('.m3u8', '_0.mp4')]
+
+
+def _is_uid(value: Any) -> bool:
+    """Agora's uid: a string of digits, 1 to 2^32 - 1 (acquire reference)."""
+    return isinstance(value, str) and value.isdigit() and 1 <= int(value) <= 2 ** 32 - 1
+
+
+def _valid_start_request(client_request: Any, mode: str) -> bool:
+    """start's clientRequest as Agora's start reference asks: storageConfig whole; web needs extensionServiceConfig."""
+    if not isinstance(client_request, dict) or not isinstance(client_request.get('storageConfig'), dict):
+        return False
+    storage = client_request['storageConfig']
+    if not all(isinstance(storage.get(key), int) and not isinstance(storage.get(key), bool) for key in ('vendor', 'region')):
+        return False
+    if not all(isinstance(storage.get(key), str) and storage.get(key) for key in ('bucket', 'accessKey', 'secretKey')):
+        return False
+    return mode != 'web' or isinstance(client_request.get('extensionServiceConfig'), dict)
 
 
 def _async_stop(body: Any) -> bool:
@@ -1189,6 +1245,12 @@ def main(argv: list[str] | None = None) -> int:
                         help='answer 404 {"code": 404, "reason": ...} instead of the real body with serverResponse')
     parser.add_argument('--idle-exit', type=float, help='seconds after which a recording in an empty channel exits')
     parser.add_argument('--resource-expiry', type=float, help='seconds after which a resource ID answers 433')
+    parser.add_argument('--resource-ttl', type=float, default=RESOURCE_TTL,
+                        help='seconds after acquire within which start must come (Agora: 300); later, 433')
+    parser.add_argument('--start-time', type=_upload_time, default=0.0,
+                        help='seconds each start takes to answer: 1, or 1-3 (uniform per start, see --random-seed)')
+    parser.add_argument('--max-concurrent', type=int,
+                        help='recordings an App ID may run at once; acquire answers 400 code 406 beyond')
     parser.add_argument('--tls', action='store_true', help='HTTPS with a CA of its own ("ca_bundle" in the ready file)')
     parser.add_argument('--cert-dir', help='where --tls writes ca.pem, server-cert.pem, server-key.pem (default: a temp dir)')
     parser.add_argument('--domain', action='append', default=[], metavar='NAME[=BEHAVIOUR]',
@@ -1219,7 +1281,9 @@ def main(argv: list[str] | None = None) -> int:
                                    classic_404=args.classic_404, upload_time=args.upload_time,
                                    upload_window=args.upload_window, random_seed=args.random_seed,
                                    idle_exit=args.idle_exit, resource_expiry=args.resource_expiry,
-                                   domains=args.domain or None, cert_dir=args.cert_dir)
+                                   domains=args.domain or None, cert_dir=args.cert_dir,
+                                   resource_ttl=args.resource_ttl, start_time=args.start_time,
+                                   max_concurrent=args.max_concurrent)
     except ValueError as error:
         parser.error(str(error))
     simulator.empty_channels.update(args.empty_channel)

@@ -43,6 +43,7 @@ from agora_simulator import (
 from loopback_resolver.resolver_env import RESOLVER_DIR, resolve_map, resolver_env
 
 AUTH = (CUSTOMER_ID, CUSTOMER_SECRET)
+STORAGE = {'storageConfig': {'vendor': 1, 'region': 0, 'bucket': 'b', 'accessKey': 'ak', 'secretKey': 'sk'}}
 STOP_BODY = {'cname': 'stage', 'uid': '527841', 'clientRequest': {}}
 
 
@@ -55,7 +56,7 @@ def start_recording(simulator, session, mode='mix', cname='stage', uid='527841',
     assert acquired.status_code == 200 and set(acquired.json()) == {'cname', 'uid', 'resourceId'}
     resource_id = acquired.json()['resourceId']
     started = session.post(api(simulator) + '/resourceid/%s/mode/%s/start' % (resource_id, mode),
-                           json={'cname': cname, 'uid': uid, 'clientRequest': client_request or {}})
+                           json={'cname': cname, 'uid': uid, 'clientRequest': dict(STORAGE, **(client_request or {}))})
     assert started.status_code == 200
     assert started.json() == {'cname': cname, 'uid': uid, 'resourceId': resource_id, 'sid': started.json()['sid']}
     return '%s/resourceid/%s/sid/%s/mode/%s' % (api(simulator), resource_id, started.json()['sid'], mode)
@@ -749,3 +750,99 @@ def test_a_fault_frames_its_answer_as_asked(simulator, framing, status_line, clo
         if closed:   # the end of the connection ends the answer
             sock.settimeout(2)
             assert sock.recv(1) == b''
+
+
+# -- acquire and start as Agora validates them -------------------------------------------------------------------
+
+HEADERS = {'authorization': 'Basic ' + base64.b64encode(('%s:%s' % AUTH).encode()).decode()}
+ACQUIRE_PATH = '/v1/apps/app-1/cloud_recording/acquire'
+
+
+def acquire_in_process(sim, cname='stage', uid='527841', client_request=None):
+    return sim.respond('POST', ACQUIRE_PATH, HEADERS, {'cname': cname, 'uid': uid, 'clientRequest': client_request or {}})
+
+
+def start_in_process(sim, resource_id, mode='mix', cname='stage', uid='527841', client_request=None):
+    path = '/v1/apps/app-1/cloud_recording/resourceid/%s/mode/%s/start' % (resource_id, mode)
+    body = {'cname': cname, 'uid': uid, 'clientRequest': STORAGE if client_request is None else client_request}
+    return sim.respond('POST', path, HEADERS, body)
+
+
+def test_a_repeated_start_with_the_same_resource_id_answers_201_code_7():
+    sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET)
+    resource_id = acquire_in_process(sim)[1]['resourceId']
+    status, first, dummy_headers, dummy_wait = start_in_process(sim, resource_id)
+    again = start_in_process(sim, resource_id)
+    assert status == 200 and again[:2] == (201, {'code': 7, 'reason': 'already started', 'cname': 'stage', 'uid': '527841',
+                                                 'resourceId': resource_id, 'sid': first['sid']})
+
+
+def test_a_second_task_for_the_same_channel_and_uid_answers_400_code_53_until_the_first_ends():
+    sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET)
+    first = acquire_in_process(sim)[1]['resourceId']
+    sid = start_in_process(sim, first)[1]['sid']
+    second = acquire_in_process(sim)[1]['resourceId']
+    assert start_in_process(sim, second)[:2] == (400, {'code': 53, 'reason': 'task conflict'})
+    assert start_in_process(sim, acquire_in_process(sim, uid='527842')[1]['resourceId'], uid='527842')[0] == 200
+    sim.recording(sid).state = 'ended'
+    assert start_in_process(sim, second)[0] == 200
+
+
+def test_a_resource_id_waits_five_minutes_for_its_start():
+    assert AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET).resource_ttl == 300.0
+    sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, resource_ttl=0.0)
+    assert start_in_process(sim, acquire_in_process(sim)[1]['resourceId'])[:2] == (400, {'code': 433, 'reason': 'resource expired'})
+
+
+@pytest.mark.parametrize('acquire_body', [
+    {'cname': 'stage', 'uid': '0'}, {'cname': 'stage', 'uid': 'abc'}, {'cname': 'stage', 'uid': str(2 ** 32)},
+    {'cname': 'stage', 'uid': '1', 'clientRequest': {'resourceExpiredHour': 721}},
+    {'cname': 'stage', 'uid': '1', 'clientRequest': {'resourceExpiredHour': 0}},
+    {'cname': 'stage', 'uid': '1', 'clientRequest': {'scene': 3}},
+    {'cname': 'stage', 'uid': '1', 'clientRequest': []},
+])
+def test_acquire_refuses_what_agora_refuses_with_code_2(acquire_body):
+    sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET)
+    assert sim.respond('POST', ACQUIRE_PATH, HEADERS, acquire_body)[:2] == (400, {'code': 2, 'reason': 'invalid parameter'})
+
+
+@pytest.mark.parametrize('mode, client_request', [
+    ('mix', {}), ('mix', {'storageConfig': {'vendor': 1, 'region': 0, 'bucket': 'b', 'accessKey': 'ak'}}),
+    ('mix', {'storageConfig': dict(STORAGE['storageConfig'], vendor='1')}), ('web', STORAGE), ('mix', [])])
+def test_start_refuses_an_incomplete_client_request_with_code_2(mode, client_request):
+    sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET)
+    resource_id = acquire_in_process(sim)[1]['resourceId']
+    assert start_in_process(sim, resource_id, mode, client_request=client_request)[:2] == (400, {'code': 2, 'reason': 'invalid parameter'})
+    web = dict(STORAGE, extensionServiceConfig={'extensionServices': []})
+    assert start_in_process(sim, resource_id, 'web', client_request=web)[0] == 200
+
+
+def test_the_concurrent_task_limit_answers_406_at_acquire():
+    sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, max_concurrent=1)
+    sid = start_in_process(sim, acquire_in_process(sim)[1]['resourceId'])[1]['sid']
+    assert acquire_in_process(sim, uid='2')[:2] == (400, {'code': 406, 'reason': 'vendor_over_load'})
+    sim.recording(sid).state = 'ended'
+    assert acquire_in_process(sim, uid='2')[0] == 200
+
+
+def test_a_start_answer_takes_the_configured_time():
+    sim = AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET, start_time=(1.0, 3.0), random_seed=3)
+    waits = [start_in_process(sim, acquire_in_process(sim, uid=str(uid))[1]['resourceId'], uid=str(uid))[3] for uid in range(1, 20)]
+    assert all(1.0 <= wait <= 3.0 for wait in waits) and len(set(waits)) > 1
+    assert start_in_process(AgoraSimulator(CUSTOMER_ID, CUSTOMER_SECRET), 'unknown')[3] == 0.0
+
+
+def test_the_start_switches_are_flags_of_the_command_line(tmp_path):
+    process = SimulatorProcess(str(tmp_path), ['--resource-ttl', '1', '--start-time', '1-3', '--max-concurrent', '0'])
+    try:
+        answer = requests.post(process.url + ACQUIRE_PATH, json={'cname': 'c', 'uid': '1'}, auth=AUTH, timeout=5)
+        assert (answer.status_code, answer.json()['code']) == (400, 406)
+    finally:
+        process.finish()
+
+
+def test_stats_count_the_requests_of_each_action(make_sim, session):
+    sim = make_sim()
+    start_recording(sim, session)
+    session.get(sim.url + '/v1/nowhere')
+    assert sim.stats()['actions'] == {'acquire': 1, 'start': 1, 'None': 1}

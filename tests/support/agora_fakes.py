@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import Answer, decode_body
-from ansible_collections.agora.cloud_recording.plugins.module_utils._client import Recording
+from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, Recording, RetryPolicy
+from ansible_collections.agora.cloud_recording.plugins.module_utils._failover import Failover, agora_hosts, named_hosts
+from ansible_collections.agora.cloud_recording.plugins.module_utils._rate_limiter import RateLimiter
+from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import NO_SECRETS
 from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import Failure, Transport, TransportError
 
 BASE = 'https://api.sd-rtn.com'
@@ -110,6 +113,18 @@ class FakeTransport(Transport):
 
     def assert_done(self) -> None:
         assert not self._pending, 'expected calls not made: %s' % [(call.method, call.path) for call in self._pending]
+
+
+def make_client(calls, retries=3, delays=(1.0, 3.0, 6.0), recheck=0.0, base_urls=(BASE,), rate=None, timeout=60,
+                redactor=NO_SECRETS, cancelled=None, region=None):
+    """A client on a fake clock whose transport expects exactly ``calls``: (client, transport, clock)."""
+    clock = FakeClock()
+    transport = FakeTransport(list(calls), clock)
+    limiter = RateLimiter(rate, clock, clock.sleep) if rate else None
+    hosts = agora_hosts(region) if region is not None else named_hosts(list(base_urls))
+    client = AgoraClient(transport, Failover(hosts), timeout, RetryPolicy(retries, tuple(delays), recheck), clock,
+                         clock.sleep, limiter, redactor, cancelled or (lambda: False))
+    return client, transport, clock
 
 
 def answer(status: int, body: Any = None, request_id: str | None = None, retry_after: float | None = None) -> Answer:

@@ -25,10 +25,9 @@ from agora_fakes import (
     STOP,
     UNAVAILABLE,
     Call,
-    FakeClock,
-    FakeTransport,
     answer,
     closed,
+    make_client,
     queried,
     dns_failed,
     refused,
@@ -36,25 +35,13 @@ from agora_fakes import (
     timed_out,
 )
 from ansible_collections.agora.cloud_recording.plugins.module_utils._answers import Kind
-from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraClient, AgoraError, RetryPolicy
-from ansible_collections.agora.cloud_recording.plugins.module_utils._failover import Failover, agora_hosts, named_hosts
+from ansible_collections.agora.cloud_recording.plugins.module_utils._client import AgoraError
 from ansible_collections.agora.cloud_recording.plugins.module_utils._rate_limiter import RateLimiter
-from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import NO_SECRETS, Redactor, secret_forms
+from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import Redactor, secret_forms
 from ansible_collections.agora.cloud_recording.plugins.module_utils._transport import Failure, TransportError
 
 FALLBACK = 'https://api.agora.io'
 RECORDING_IDENTITY = {'sid': RECORDING.sid, 'resourceId': RECORDING.resource_id}
-
-
-def make_client(calls, retries=3, delays=(1.0, 3.0, 6.0), recheck=0.0, base_urls=(BASE,), rate=None, timeout=60,
-                redactor=NO_SECRETS, cancelled=None, region=None):
-    clock = FakeClock()
-    transport = FakeTransport(list(calls), clock)
-    limiter = RateLimiter(rate, clock, clock.sleep) if rate else None
-    hosts = agora_hosts(region) if region is not None else named_hosts(list(base_urls))
-    client = AgoraClient(transport, Failover(hosts), timeout, RetryPolicy(retries, tuple(delays), recheck), clock,
-                         clock.sleep, limiter, redactor, cancelled or (lambda: False))
-    return client, transport, clock
 
 
 @dataclass
