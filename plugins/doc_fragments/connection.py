@@ -122,6 +122,9 @@ options:
   customer_secret:
     description: Accepted and ignored (never shown), so that C(module_defaults) for the action group apply.
     type: str
+  customer_secret_file:
+    description: Accepted and ignored, so that C(module_defaults) for the action group apply.
+    type: path
   api_base_url:
     description: Accepted and ignored, so that C(module_defaults) for the action group apply.
     type: str

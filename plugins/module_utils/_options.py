@@ -398,8 +398,8 @@ def _unusable_recordings(params: dict[str, Any]) -> list[str]:
         problems = []
         for index, entry in enumerate(recordings):
             if not isinstance(entry, dict):
-                problems.append('recordings[%d] must be %s; got %s (%s).' % (index, RECORDING_ENTRY, _shown(entry),
-                                                                            _type_name(entry)))
+                problems.append('recordings[%d] must be %s; got %s (%s).'
+                                % (index, RECORDING_ENTRY, _shown(entry), _type_name(entry)))
             else:
                 problems += _unusable_identity(entry, 'recordings[%d].' % index)
     if problems:
