@@ -19,7 +19,7 @@ pytest.importorskip('aiohttp')
 from agora_ncs_notifier import NcsNotifier  # noqa: E402
 from agora_simulator import AgoraSimulator, make_certificates  # noqa: E402
 from agora_test_support import CUSTOMER_ID, CUSTOMER_SECRET, SimulatorProcess  # noqa: E402
-from ncs_support import NCS_SECRET, drain, record_and_stop, running_plugin  # noqa: E402
+from ncs_support import NCS_SECRET, START_REQUEST, drain, record_and_stop, running_plugin  # noqa: E402
 
 
 def run_loop(plugin_args: dict[str, Any], notifier_args: dict[str, Any], mode: str = 'mix',
@@ -97,8 +97,8 @@ def test_the_simulator_s_command_line_sends_notices_and_their_copies(tmp_path: A
         with requests.Session() as session:
             session.auth = (CUSTOMER_ID, CUSTOMER_SECRET)
             resource = session.post(api + '/acquire', json=identity, timeout=10).json()['resourceId']
-            sid = session.post(api + '/resourceid/%s/mode/mix/start' % resource, json=dict(identity, clientRequest={}),
-                               timeout=10).json()['sid']
+            sid = session.post(api + '/resourceid/%s/mode/mix/start' % resource,
+                               json=dict(identity, clientRequest=START_REQUEST), timeout=10).json()['sid']
             session.post(api + '/resourceid/%s/sid/%s/mode/mix/stop' % (resource, sid),
                          json=dict(identity, clientRequest={}), timeout=10).raise_for_status()
 

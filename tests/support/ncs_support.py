@@ -25,6 +25,9 @@ NCS_PLUGIN = os.path.join(REPO_ROOT, 'extensions', 'eda', 'plugins', 'event_sour
 NCS_SECRET = 'Ncs-S3cret-Never-Print-4e1d'
 API_HEADERS = {'authorization': 'Basic ' + base64.b64encode(('%s:%s' % (CUSTOMER_ID, CUSTOMER_SECRET)).encode()).decode()}
 API = '/v1/apps/0123456789abcdef0123456789abcdef/cloud_recording'
+# A start's clientRequest as Agora requires it: a storage to upload to.
+START_REQUEST = {'storageConfig': {'vendor': 1, 'region': 0, 'bucket': 'event-recordings', 'accessKey': 'storage-access',
+                                   'secretKey': 'storage-secret'}}
 
 
 def load_ncs_plugin() -> ModuleType:
@@ -96,8 +99,10 @@ def record_and_stop(simulator: Any, mode: str = 'mix', upload_status: str = 'upl
     status, acquired, dummy = simulator.handle('POST', API + '/acquire', API_HEADERS, identity)
     assert status == 200, acquired
     resource = API + '/resourceid/%s' % acquired['resourceId']
+    # Web page recording also names its extension service (start reference).
+    client_request = dict(START_REQUEST, **({'extensionServiceConfig': {'extensionServices': []}} if mode == 'web' else {}))
     status, started, dummy = simulator.handle('POST', resource + '/mode/%s/start' % mode, API_HEADERS,
-                                              dict(identity, clientRequest={}))
+                                              dict(identity, clientRequest=client_request))
     assert status == 200, started
     simulator.recording(started['sid']).upload_status = upload_status
     status, stopped, dummy = simulator.handle('POST', resource + '/sid/%s/mode/%s/stop' % (started['sid'], mode),
