@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from agora_storage import free_port
+from agora_storage import end_process, free_port
 from agora_test_support import REPO_ROOT
 
 AZURITE_BLOB = os.path.join(REPO_ROOT, 'build', 'azurite', 'node_modules', '.bin', 'azurite-blob')
@@ -91,12 +91,7 @@ class AzuriteServer:
                     extensionParams={'endpoint': self.url})
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
+        end_process(self.proc)
 
 
 class BlobWriter:
