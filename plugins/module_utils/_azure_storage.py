@@ -56,7 +56,8 @@ AZURE_PROBLEMS = {
 }
 AZURE_STATUS_PROBLEMS = {403: Problem.PERMISSION, 404: Problem.NO_BUCKET, 429: Problem.THROTTLED, 503: Problem.THROTTLED}
 # Azure's AuthorizationFailure is a request the account's rules refuse; Azurite (Microsoft's emulator) answers a key
-# that does not sign with that code too, but with AuthenticationFailed's message, which names what is wrong.
+# that does not sign with that code too, but with AuthenticationFailed's message, which names what is wrong (Azurite's
+# StorageErrorFactory.getAuthorizationFailure, src/blob/errors/StorageErrorFactory.ts).
 AUTHENTICATION_MESSAGE = 'Server failed to authenticate the request'
 
 
