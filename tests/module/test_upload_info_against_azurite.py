@@ -16,7 +16,8 @@ import pytest
 
 from agora_storage import RecordingFiles
 from agora_test_support import REPO_ROOT, start_module, module_result_and_output
-from azurite_server import CONTAINER, DEV_ACCOUNT, DEV_KEY, BlobWriter, azurite  # noqa: F401  (azurite: the fixture)
+from azurite_server import CONTAINER, DEV_ACCOUNT, DEV_KEY, BlobWriter
+from azurite_server import azurite  # pylint: disable=unused-import  # the fixture, which pytest finds by name
 
 UPLOAD_INFO_MODULE = os.path.join(REPO_ROOT, 'plugins', 'modules', 'agora_cloud_recording_upload_info.py')
 # A well-formed key of the right length that is not the account's: Azurite checks the signature and refuses it.
