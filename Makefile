@@ -12,6 +12,11 @@ PYTHON311 ?= $(call find_python,3.11)
 VENV := .venv
 VENV_COMPAT := .venv-compat
 VENV_RULEBOOK := .venv-rulebook
+# Azurite, Microsoft's Blob service emulator, from npm into build/azurite, for the upload_info module's Azure tests.
+# Pinned: 3.35.0 runs on Node.js 20 (3.37 needs 22). Quiet but for npm's errors. Without npm the target says so and
+# installs nothing, and those tests skip naming what is missing.
+AZURITE_VERSION := 3.35.0
+AZURITE_BLOB := build/azurite/node_modules/.bin/azurite-blob
 
 .PHONY: demo test test-fast coverage test-units test-module test-integration test-playbooks test-compat test-sanity test-docs test-lint test-rulebook docs benchmark benchmark-start clean
 
@@ -28,6 +33,13 @@ $(VENV_COMPAT)/.installed: tests/requirements-compat.txt
 	$(PYTHON311) -m venv $(VENV_COMPAT)
 	$(VENV_COMPAT)/bin/pip install --quiet --quiet -r tests/requirements-compat.txt
 	touch $@
+
+$(AZURITE_BLOB):
+	@if command -v npm >/dev/null; then \
+	    npm install --prefix build/azurite --no-audit --no-fund --loglevel=error azurite@$(AZURITE_VERSION) >/dev/null; \
+	else \
+	    echo "npm not found: Azurite is not installed and the upload_info module's Azure tests will skip"; \
+	fi
 
 $(VENV_RULEBOOK)/.installed: tests/requirements-rulebook.txt
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 is needed for ansible-rulebook: install it, or set PYTHON312=/path/to/python3.12"; exit 1; }
@@ -58,9 +70,10 @@ test-units: $(VENV)/.installed
 	scripts/ansible-test.sh $(VENV) 3.12 units --venv
 	$(VENV)/bin/python -m pytest tests/benchmark
 
-# The module as Ansible runs it (its own process), against the simulator over real HTTP(S); and the simulator's own
-# behaviour (it starts processes and takes real time, so it is not in the in-process tier).
-test-module: $(VENV)/.installed
+# The module as Ansible runs it (its own process), against the simulator over real HTTP(S) and the storage servers
+# (moto's S3, Azurite's Blob service); and the simulator's own behaviour (it starts processes and takes real time,
+# so it is not in the in-process tier).
+test-module: $(VENV)/.installed $(AZURITE_BLOB)
 	$(VENV)/bin/python -m pytest tests/module tests/simulator
 
 # An ansible-test integration target that starts the simulator and runs the module against it.
@@ -78,7 +91,7 @@ test-rulebook: $(VENV_RULEBOOK)/.installed
 # Units, the module tier, the integration target and the playbook tests once more on the oldest supported pair:
 # ansible-core 2.19 on Python 3.11. The fault and abuse suite runs on the current pair only: it exercises the
 # collection's own code, which both pairs share, and the module tier covers its behaviours on 2.19.
-test-compat: $(VENV_COMPAT)/.installed
+test-compat: $(VENV_COMPAT)/.installed $(AZURITE_BLOB)
 	scripts/ansible-test.sh $(VENV_COMPAT) 3.11 units --venv
 	$(VENV_COMPAT)/bin/python -m pytest tests/module
 	scripts/ansible-test.sh $(VENV_COMPAT) 3.11 integration --venv

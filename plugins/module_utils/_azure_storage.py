@@ -55,6 +55,10 @@ AZURE_PROBLEMS = {
     'OperationTimedOut': Problem.THROTTLED,
 }
 AZURE_STATUS_PROBLEMS = {403: Problem.PERMISSION, 404: Problem.NO_BUCKET, 429: Problem.THROTTLED, 503: Problem.THROTTLED}
+# Azure's AuthorizationFailure is a request the account's rules refuse; Azurite (Microsoft's emulator) answers a key
+# that does not sign with that code too, but with AuthenticationFailed's message, which names what is wrong (Azurite's
+# StorageErrorFactory.getAuthorizationFailure, src/blob/errors/StorageErrorFactory.ts).
+AUTHENTICATION_MESSAGE = 'Server failed to authenticate the request'
 
 
 class AzureStorage(Storage):
@@ -89,7 +93,7 @@ class AzureStorage(Storage):
         if isinstance(exc, ClientAuthenticationError):
             problem = Problem.CREDENTIALS
         elif isinstance(exc, HttpResponseError):
-            problem = AZURE_PROBLEMS.get(str(exc.error_code or '')) or AZURE_STATUS_PROBLEMS.get(exc.status_code, Problem.OTHER)
+            problem = _response_problem(exc)
         elif isinstance(exc, (ServiceRequestError, ServiceResponseError)):
             problem = Problem.UNREACHABLE
         else:
@@ -101,3 +105,12 @@ class AzureStorage(Storage):
         else:
             detail = '%s: %s' % (type(exc).__name__, exc)
         return StorageError(problem, short_detail(self.redactor.text(detail)))
+
+
+def _response_problem(exc: HttpResponseError) -> Problem:
+    """What the Blob service's error code (or else its status) asks the user to check."""
+    if AUTHENTICATION_MESSAGE in str(exc.message or ''):
+        return Problem.CREDENTIALS
+    # The SDK hands the code as its StorageErrorCode enumeration, whose str() is the member's name, not the code.
+    code = str(getattr(exc.error_code, 'value', exc.error_code) or '')
+    return AZURE_PROBLEMS.get(code) or AZURE_STATUS_PROBLEMS.get(exc.status_code, Problem.OTHER)

@@ -33,6 +33,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def end_process(proc: subprocess.Popen) -> None:
+    """Ask a server process to end; kill it when it has not within 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 class MotoServer:
     """moto's S3 server on 127.0.0.1 and a free port, started as its own process; stop() ends it."""
 
@@ -64,12 +74,7 @@ class MotoServer:
                     fileNamePrefix=prefix or [], extensionParams={'endpoint': self.url}, **extra)
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
+        end_process(self.proc)
 
 
 @dataclass

@@ -118,6 +118,11 @@ def start_module(args: dict[str, Any], check_mode: bool = False, env: dict[str, 
 
 def module_result(proc: subprocess.Popen, timeout: float = 120) -> dict[str, Any]:
     """Wait for the module; fail if the customer secret or a traceback appears in anything it printed."""
+    return module_result_and_output(proc, timeout)[0]
+
+
+def module_result_and_output(proc: subprocess.Popen, timeout: float = 120) -> tuple[dict[str, Any], str]:
+    """``module_result``, and everything the module printed (stdout and stderr) for the test's own searches."""
     try:
         stdout, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -128,7 +133,7 @@ def module_result(proc: subprocess.Popen, timeout: float = 120) -> dict[str, Any
     output = stdout + stderr
     assert CUSTOMER_SECRET not in output
     assert 'Traceback' not in output
-    return json.loads(stdout)
+    return json.loads(stdout), output
 
 
 def run_module(args: dict[str, Any], check_mode: bool = False, env: dict[str, str] | None = None,

@@ -5,8 +5,9 @@
 
 """The Microsoft Azure route (vendor 5) through azure-storage-blob against a scripted Blob service on loopback.
 
-Azurite (npm) is not used: the scripted server answers as Azure's Blob REST API documents (List Blobs, Get Blob, error
-bodies), which is what the SDK reads.
+The scripted server answers as Azure's Blob REST API documents (List Blobs, Get Blob, error bodies), which is what the
+SDK reads, and can give any error in-process; the module tier runs the module against Azurite
+(tests/module/test_upload_info_against_azurite.py).
 """
 
 from __future__ import annotations
@@ -45,9 +46,9 @@ class BlobService(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         self.server.requests.append(self.path)
         if self.server.error:
-            status, code = self.server.error
-            body = ('<?xml version="1.0" encoding="utf-8"?><Error><Code>%s</Code><Message>Refused account %s key %s'
-                    '</Message></Error>' % (code, ACCOUNT, KEY)).encode()
+            status, code, message = self.server.error
+            body = ('<?xml version="1.0" encoding="utf-8"?><Error><Code>%s</Code><Message>%s Refused account %s key %s'
+                    '</Message></Error>' % (code, message, ACCOUNT, KEY)).encode()
             return self._send(status, body, {'x-ms-error-code': code, 'Content-Type': 'application/xml'})
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)
@@ -109,15 +110,21 @@ def test_a_recording_is_confirmed_through_azure_listing_each_prefix_in_pages(ser
     assert requests == 4 and sum('comp=list' in path for path in service.requests) == 3
 
 
-@pytest.mark.parametrize('status, code, problem', [
-    (403, 'AuthenticationFailed', Problem.CREDENTIALS),
-    (404, 'ContainerNotFound', Problem.NO_BUCKET),
-    (403, 'AuthorizationPermissionMismatch', Problem.PERMISSION),
-    (503, 'ServerBusy', Problem.THROTTLED),
-    (500, 'InternalError', Problem.OTHER),
+@pytest.mark.parametrize('status, code, message, problem', [
+    (403, 'AuthenticationFailed', '', Problem.CREDENTIALS),
+    (404, 'ContainerNotFound', '', Problem.NO_BUCKET),
+    (403, 'AuthorizationPermissionMismatch', '', Problem.PERMISSION),
+    (403, 'AuthorizationFailure', 'This request is not authorized to perform this operation.', Problem.PERMISSION),
+    # Azurite's answer to a key that does not sign (Azure itself says AuthenticationFailed).
+    (403, 'AuthorizationFailure', 'Server failed to authenticate the request. Make sure the value of the Authorization '
+     'header is formed correctly including the signature.', Problem.CREDENTIALS),
+    (503, 'ServerBusy', '', Problem.THROTTLED),
+    # The code decides, not the status: a 500 OperationTimedOut is throttling.
+    (500, 'OperationTimedOut', '', Problem.THROTTLED),
+    (500, 'InternalError', '', Problem.OTHER),
 ])
-def test_azure_errors_name_what_to_check_and_mask_the_account_and_key(service, status, code, problem):
-    service.error = (status, code)
+def test_azure_errors_name_what_to_check_and_mask_the_account_and_key(service, status, code, message, problem):
+    service.error = (status, code, message)
     _config, storage = azure(service)
     with pytest.raises(StorageError) as caught:
         storage.list_page('events/')
