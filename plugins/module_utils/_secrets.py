@@ -48,6 +48,15 @@ def echoed_forms(value: str) -> set[str]:
     return forms
 
 
+def every_form(values: list[str]) -> list[str]:
+    """Each value in every way a server can echo it (``echoed_forms``), longest first, so a longer form is masked whole."""
+    forms: set[str] = set()
+    for value in values:
+        if value:
+            forms |= echoed_forms(value)
+    return sorted(forms, key=len, reverse=True)
+
+
 def basic_tokens(customer_id: str, customer_secret: str) -> set[str]:
     """The base64 of ``id:secret`` as HTTP Basic sends it, and as it is echoed: URL-safe, with or without padding."""
     pair = ('%s:%s' % (customer_id, customer_secret)).encode('utf-8')
@@ -60,8 +69,7 @@ def secret_forms(customer_id: str, customer_secret: str) -> list[str]:
     longer form is masked whole)."""
     tokens = basic_tokens(customer_id, customer_secret)
     plain = {customer_secret, '%s:%s' % (customer_id, customer_secret)} | tokens | {'Basic ' + token for token in tokens}
-    forms = set().union(*(echoed_forms(value) for value in plain if value))
-    return sorted((form for form in forms if form), key=len, reverse=True)
+    return every_form(sorted(plain))
 
 
 # A query parameter's value shorter than this is masked only within the whole query: masking "1" everywhere would
@@ -81,11 +89,7 @@ def url_secrets(url: str) -> list[str]:
     if query:
         values = [item.partition('=')[2] for item in query.split('&')]
         found += [query] + [value for value in values if len(value) >= MIN_MASKED_PART]
-    forms: set[str] = set()
-    for item in found:
-        if item:
-            forms |= echoed_forms(item)
-    return sorted(forms, key=len, reverse=True)
+    return every_form(found)
 
 
 class Redactor:

@@ -44,7 +44,7 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._options imp
     _shown,
     uid_from_value,
 )
-from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import Redactor
+from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import Redactor, every_form
 
 # Agora's failover window (up to 90 s of 404 for a live recording): a ledger entry counts as gone only after it.
 DEFAULT_START_NOT_FOUND_RECHECK = 90
@@ -266,7 +266,7 @@ def task_secrets(params: dict[str, Any]) -> list[str]:
     """Every secret the task's clientRequests hold, to mask in whatever leaves the module."""
     sources = [params['client_request'], params['start_parameter']]
     sources += [entry.get('client_request') for entry in params['recordings'] or []]
-    return sorted({value for source in sources for value in secret_values(source)}, key=len, reverse=True)
+    return every_form([value for source in sources for value in secret_values(source)])
 
 
 def with_secrets(redactor: Redactor, secrets: list[str]) -> Redactor:

@@ -28,7 +28,7 @@ from ansible_collections.agora.cloud_recording.plugins.module_utils._options imp
     is_loopback_host,
     read_secret_file,
 )
-from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import Redactor
+from ansible_collections.agora.cloud_recording.plugins.module_utils._secrets import Redactor, every_form
 from ansible_collections.agora.cloud_recording.plugins.module_utils._azure_storage import AzureStorage, HAS_AZURE
 from ansible_collections.agora.cloud_recording.plugins.module_utils._storage import HAS_BOTO3, S3Location, S3Storage, Storage
 from ansible_collections.agora.cloud_recording.plugins.module_utils._upload_check import prefix_path
@@ -78,8 +78,9 @@ class StorageConfig:
     session_token: str | None = None
 
     def secret_values(self) -> list[str]:
-        """What must never be shown: both keys (the access key too, as Agora's storageConfig treats it)."""
-        return sorted({self.access_key, self.secret_key, self.session_token or ''} - {''}, key=len, reverse=True)
+        """What must never be shown: both keys (the access key too, as Agora's storageConfig treats it), in every form
+        a storage's error page may echo them (JSON-, URL- or HTML-escaped)."""
+        return every_form([self.access_key, self.secret_key, self.session_token or ''])
 
 
 @dataclass(frozen=True)
@@ -190,9 +191,8 @@ def storage_config_from_params(storage: dict[str, Any], no_log_values: set[str])
     secret_key = storage.get('secretKey')
     if not secret_key and os.environ.get(SECRET_KEY_FILE_ENV):
         secret_key = read_secret_file(os.environ[SECRET_KEY_FILE_ENV], SECRET_KEY_FILE_ENV)
-    for value in (storage.get('accessKey'), secret_key, storage.get('stsToken')):
-        if isinstance(value, str) and value.strip():
-            no_log_values.add(value.strip())
+    no_log_values.update(every_form([value.strip() for value in (storage.get('accessKey'), secret_key, storage.get('stsToken'))
+                                     if isinstance(value, str)]))
     access_key = _key(storage.get('accessKey'), 'storage.accessKey', ACCESS_KEY_ENV)
     secret_key = _key(secret_key, 'storage.secretKey', '%s (or %s)' % (SECRET_KEY_ENV, SECRET_KEY_FILE_ENV))
     session_token = (storage.get('stsToken') or '').strip() or None

@@ -159,3 +159,21 @@ def test_the_secret_key_can_come_from_a_file(tmp_path, monkeypatch):
     secret_file.write_text('')
     with pytest.raises(AgoraError, match='which is empty'):
         config(secretKey=None)
+
+
+def test_a_storage_key_echoed_escaped_is_masked_too():
+    """A storage's error page may quote the key JSON-, URL- or HTML-escaped: every form is masked, as the customer
+    secret's are, and every form joins Ansible's no_log values."""
+    secret = 'wJalr/Storage+Secret"<&>'
+    no_log: set[str] = set()
+    config = storage_config_from_params({'vendor': 1, 'region': 0, 'bucket': 'bucket', 'accessKey': ACCESS,
+                                         'secretKey': secret}, no_log)
+    storage, stub = s3()
+    storage.redactor = Redactor(config.secret_values())
+    echoed = ['wJalr%2FStorage%2BSecret%22%3C%26%3E', 'wJalr\\/Storage+Secret\\"<&>', 'wJalr/Storage+Secret&quot;&lt;&amp;&gt;']
+    stub.add_client_error('list_objects_v2', service_error_code='SignatureDoesNotMatch', http_status_code=403,
+                          service_message='key ' + ' '.join(echoed))
+    with stub, pytest.raises(StorageError) as caught:
+        storage.list_page('p/')
+    assert not any(form in str(caught.value) for form in echoed + [secret])
+    assert set(echoed) <= no_log
